@@ -1,0 +1,172 @@
+#include "match.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace ttptag {
+
+namespace {
+
+using re2::StringPiece;
+
+// All non-overlapping spans of `re` in `text`, offsets relative to text.
+std::vector<std::pair<size_t, size_t>> find_all(const RE2& re, std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  StringPiece input(text.data(), text.size());
+  StringPiece m;
+  size_t pos = 0;
+  while (pos <= text.size() && re.Match(input, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    size_t b = static_cast<size_t>(m.data() - text.data());
+    size_t e = b + m.size();
+    spans.emplace_back(b, e);
+    pos = e > b ? e : e + 1;  // patterns never match empty (lint), but stay safe
+  }
+  return spans;
+}
+
+// Number of words between two spans (spans may be in either order).
+size_t words_between(std::string_view text, std::pair<size_t, size_t> x, std::pair<size_t, size_t> y) {
+  if (x.first > y.first) std::swap(x, y);
+  if (y.first <= x.second) return 0;
+  size_t words = 0;
+  bool in_word = false;
+  for (size_t i = x.second; i < y.first; ++i) {
+    bool space = text[i] == ' ' || text[i] == '\n';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+// Closest pair of a/b spans within `words`; returns false if none.
+bool near_holds(const Near& n, std::string_view scope_text, std::pair<size_t, size_t>* span) {
+  auto as = find_all(*n.a, scope_text);
+  if (as.empty()) return false;
+  auto bs = find_all(*n.b, scope_text);
+  for (const auto& a : as) {
+    for (const auto& b : bs) {
+      if (words_between(scope_text, a, b) <= static_cast<size_t>(n.words)) {
+        *span = {std::min(a.first, b.first), std::max(a.second, b.second)};
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+class DocMatcher {
+ public:
+  DocMatcher(const RuleSet& rules, Document& doc) : rules_(rules), doc_(doc) {
+    // Paragraph ranges over the normalized text, from the sentences.
+    for (const auto& s : doc.sentences) {
+      if (paragraphs_.size() <= s.paragraph) paragraphs_.resize(s.paragraph + 1, {s.begin, s.end});
+      paragraphs_[s.paragraph].first = std::min(paragraphs_[s.paragraph].first, s.begin);
+      paragraphs_[s.paragraph].second = std::max(paragraphs_[s.paragraph].second, s.end);
+    }
+  }
+
+  std::string_view scope_text(const Rule& rule, const Sentence& s) const {
+    std::string_view all(doc_.norm.text);
+    switch (rule.scope) {
+      case Scope::kSentence: return all.substr(s.begin, s.end - s.begin);
+      case Scope::kParagraph: {
+        auto [b, e] = paragraphs_[s.paragraph];
+        return all.substr(b, e - b);
+      }
+      case Scope::kDocument: return all;
+    }
+    return all;
+  }
+
+  // Runs one rule on one sentence, appending matches or a suppression.
+  void run_rule(size_t rule_index, size_t sentence_index) {
+    const Rule& rule = rules_.rules()[rule_index];
+    const Sentence& s = doc_.sentences[sentence_index];
+    std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
+    auto spans = find_all(*rule.trigger, sentence);
+    if (spans.empty()) return;
+    std::string_view scope = scope_text(rule, s);
+    for (const auto& re : rule.all) {
+      if (!RE2::PartialMatch(StringPiece(scope.data(), scope.size()), *re)) return;
+    }
+    const bool near_only = rule.trigger_sources.empty();
+    std::pair<size_t, size_t> near_span{0, 0};
+    for (size_t k = 0; k < rule.near.size(); ++k) {
+      std::pair<size_t, size_t> found;
+      // Evidence for a near-only rule is its first pair, if inside this sentence.
+      if (near_only && k == 0 && near_holds(rule.near[k], sentence, &found)) {
+        near_span = found;
+        continue;
+      }
+      if (!near_holds(rule.near[k], scope, &found)) return;
+    }
+    if (near_only) {
+      if (near_span.second > near_span.first) {
+        spans = {near_span};
+      } else {
+        return;  // the pair is not in this sentence: its own sentence reports it
+      }
+    }
+    if (rule.unless) {
+      StringPiece veto;
+      if (rule.unless->Match(StringPiece(sentence.data(), sentence.size()), 0, sentence.size(),
+                             RE2::UNANCHORED, &veto, 1)) {
+        doc_.suppressed.push_back(Suppression{rule_index, sentence_index, s.begin + spans[0].first,
+                                              s.begin + spans[0].second, std::string(veto.data(), veto.size())});
+        return;
+      }
+    }
+    for (const auto& [b, e] : spans) {
+      doc_.matches.push_back(Match{rule_index, sentence_index, s.begin + b, s.begin + e});
+    }
+  }
+
+  void run(bool use_set) {
+    std::vector<int> hits;
+    std::vector<int> every(rules_.rules().size());
+    std::iota(every.begin(), every.end(), 0);
+    for (size_t si = 0; si < doc_.sentences.size(); ++si) {
+      const Sentence& s = doc_.sentences[si];
+      StringPiece sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
+      const std::vector<int>* candidates = &every;
+      if (use_set) {
+        hits.clear();
+        RE2::Set::ErrorInfo info{};
+        if (rules_.set().Match(sentence, &hits, &info)) {
+          std::sort(hits.begin(), hits.end());
+          candidates = &hits;
+        } else if (info.kind == RE2::Set::kNoError) {
+          continue;  // no rule's trigger occurs in this sentence
+        }
+        // Otherwise the DFA gave up (out of memory): try every rule.
+      }
+      size_t first_match = doc_.matches.size();
+      for (int r : *candidates) run_rule(static_cast<size_t>(r), si);
+      std::sort(doc_.matches.begin() + static_cast<long>(first_match), doc_.matches.end(),
+                [](const Match& a, const Match& b) {
+                  return std::tie(a.begin, a.end, a.rule) < std::tie(b.begin, b.end, b.rule);
+                });
+    }
+  }
+
+ private:
+  const RuleSet& rules_;
+  Document& doc_;
+  std::vector<std::pair<size_t, size_t>> paragraphs_;
+};
+
+}  // namespace
+
+void match(const RuleSet& rules, Document& doc) {
+  doc.matches.clear();
+  doc.suppressed.clear();
+  DocMatcher(rules, doc).run(/*use_set=*/true);
+}
+
+void match_naive(const RuleSet& rules, Document& doc) {
+  doc.matches.clear();
+  doc.suppressed.clear();
+  DocMatcher(rules, doc).run(/*use_set=*/false);
+}
+
+}  // namespace ttptag

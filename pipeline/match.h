@@ -1,0 +1,21 @@
+// match.h: find rule firings in a segmented document.
+//
+// RE2::Set reports only which rules' triggers occur in a sentence; those
+// rules alone are then run one by one to get spans and to check their
+// `all`, `near` and `unless` conditions. NaiveMatcher runs every rule on
+// every sentence: the reference the Set-filtered matcher is tested against.
+#pragma once
+
+#include "document.h"
+#include "rules.h"
+
+namespace ttptag {
+
+// Stage: reads doc.norm and doc.sentences, fills doc.matches (ordered by
+// sentence, then position, then rule) and doc.suppressed.
+void match(const RuleSet& rules, Document& doc);
+
+// Same output, without the RE2::Set prefilter (slow; for tests).
+void match_naive(const RuleSet& rules, Document& doc);
+
+}  // namespace ttptag

@@ -1,0 +1,614 @@
+#include "rules.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "normalize.h"
+
+namespace ttptag {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string Issue::format() const {
+  std::ostringstream out;
+  out << file;
+  if (line > 0) out << ':' << line;
+  out << ": ";
+  if (!rule.empty()) out << rule << ": ";
+  out << (severity == Severity::kError ? "error" : "warning") << ": " << message << " [" << code
+      << ']';
+  return out.str();
+}
+
+bool has_errors(const std::vector<Issue>& issues) {
+  return std::any_of(issues.begin(), issues.end(),
+                     [](const Issue& i) { return i.severity == Severity::kError; });
+}
+
+namespace {
+
+struct PackFile {
+  std::string path;
+  std::string text;  // raw file, for line numbers
+  json doc;
+};
+
+int line_of_offset(const std::string& text, size_t offset) {
+  offset = std::min(offset, text.size());
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+}
+
+// Line of `"key": "value"` in the pack source (nlohmann keeps no positions).
+int line_of(const std::string& text, const std::string& value, size_t from = 0) {
+  const std::string quoted = json(value).dump();
+  size_t pos = text.find(quoted, from);
+  return pos == std::string::npos ? 0 : line_of_offset(text, pos);
+}
+
+bool is_word_byte(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || c == '_' || u >= 0x80;
+}
+
+// Lists: name -> regex alternatives (longest first), each bounded by \b.
+using Lists = std::map<std::string, std::vector<std::string>>;
+
+class Compiler {
+ public:
+  Compiler(const LoadOptions& opts, std::vector<Issue>* issues) : opts_(opts), issues_(issues) {}
+
+  void add_issue(Severity sev, const std::string& file, int line, const std::string& rule,
+                 const std::string& code, const std::string& message) {
+    issues_->push_back(Issue{sev, file, line, rule, code, message});
+  }
+
+  // Literal phrase -> regex over normalized text. `{list}` references expand;
+  // white space matches any white space; an inner hyphen is optional.
+  std::string phrase_regex(const std::string& phrase, std::string* err) {
+    const std::string norm = normalize_text(phrase).text;
+    std::string out;
+    for (size_t i = 0; i < norm.size();) {
+      char c = norm[i];
+      if (c == '{') {
+        size_t close = norm.find('}', i);
+        std::string name = close == std::string::npos ? "" : norm.substr(i + 1, close - i - 1);
+        if (is_list_name(name)) {
+          std::string group = list_group(name, err);
+          if (group.empty()) return "";
+          out += group;
+          i = close + 1;
+          continue;
+        }
+      }
+      if (c == ' ' || c == '\n') {
+        out += "\\s+";
+        while (i < norm.size() && (norm[i] == ' ' || norm[i] == '\n')) ++i;
+        continue;
+      }
+      if (c == '-' && i > 0 && i + 1 < norm.size() && is_word_byte(norm[i - 1]) &&
+          is_word_byte(norm[i + 1])) {
+        out += "[-\\s]?";
+        ++i;
+        continue;
+      }
+      out += RE2::QuoteMeta(std::string(1, c));
+      ++i;
+    }
+    if (!norm.empty() && is_word_byte(norm.front()) && norm.front() != '{') out = "\\b" + out;
+    if (!norm.empty() && is_word_byte(norm.back()) && norm.back() != '}') out += "\\b";
+    return out;
+  }
+
+  // Pattern -> regex with `{list}` references expanded.
+  std::string pattern_regex(const std::string& pattern, std::string* err) {
+    std::string out;
+    for (size_t i = 0; i < pattern.size();) {
+      if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+        out.append(pattern, i, 2);
+        i += 2;
+        continue;
+      }
+      if (pattern[i] == '{') {
+        size_t close = pattern.find('}', i);
+        std::string name = close == std::string::npos ? "" : pattern.substr(i + 1, close - i - 1);
+        if (is_list_name(name)) {
+          std::string group = list_group(name, err);
+          if (group.empty()) return "";
+          out += group;
+          i = close + 1;
+          continue;
+        }
+      }
+      out += pattern[i++];
+    }
+    return out;
+  }
+
+  static bool is_list_name(const std::string& name) {
+    if (name.empty() || !(std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_')) {
+      return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+      return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+             c == '_';
+    });
+  }
+
+  std::string list_group(const std::string& name, std::string* err) {
+    auto it = lists_.find(name);
+    if (it == lists_.end()) {
+      *err = "unknown list {" + name + "}";
+      return "";
+    }
+    std::string group = "(?:";
+    for (size_t k = 0; k < it->second.size(); ++k) {
+      if (k) group += '|';
+      group += it->second[k];
+    }
+    return group + ")";
+  }
+
+  // Registers every pack's lists; items may be `{other}` to include a list.
+  void collect_lists(const std::vector<PackFile>& packs) {
+    std::map<std::string, std::pair<const PackFile*, std::vector<std::string>>> raw;
+    for (const auto& pack : packs) {
+      if (!pack.doc.contains("lists")) continue;
+      const json& lists = pack.doc["lists"];
+      if (!lists.is_object()) {
+        add_issue(Severity::kError, pack.path, line_of(pack.text, "lists"), "", "bad-field",
+                  "\"lists\" must be an object of name -> array of phrases");
+        continue;
+      }
+      for (const auto& [name, items] : lists.items()) {
+        int line = line_of(pack.text, name);
+        if (!is_list_name(name)) {
+          add_issue(Severity::kError, pack.path, line, "", "bad-list-name",
+                    "list name \"" + name + "\" must be lower case letters, digits and _");
+          continue;
+        }
+        if (raw.count(name)) {
+          add_issue(Severity::kError, pack.path, line, "", "duplicate-list",
+                    "list {" + name + "} is already defined in " + raw[name].first->path);
+          continue;
+        }
+        std::vector<std::string> phrases;
+        if (items.is_array()) {
+          for (const auto& item : items) {
+            if (item.is_string() && !item.get<std::string>().empty()) phrases.push_back(item);
+          }
+        }
+        if (phrases.empty() || !items.is_array() || phrases.size() != items.size()) {
+          add_issue(Severity::kError, pack.path, line, "", "bad-list",
+                    "list {" + name + "} must be a non-empty array of non-empty strings");
+          continue;
+        }
+        raw[name] = {&pack, std::move(phrases)};
+      }
+    }
+    // Resolve includes depth-first; literal items become bounded phrase regexes.
+    std::set<std::string> visiting;
+    std::function<bool(const std::string&)> resolve = [&](const std::string& name) -> bool {
+      if (lists_.count(name)) return true;
+      if (!raw.count(name) || visiting.count(name)) return false;
+      visiting.insert(name);
+      std::vector<std::pair<size_t, std::string>> alts;  // (literal length, regex)
+      const auto& [pack, items] = raw[name];
+      for (const auto& item : items) {
+        if (item.size() > 2 && item.front() == '{' && item.back() == '}') {
+          std::string other = item.substr(1, item.size() - 2);
+          if (!resolve(other)) {
+            add_issue(Severity::kError, pack->path, line_of(pack->text, item), "", "unknown-list",
+                      "list {" + name + "} includes unknown or circular list " + item);
+            continue;
+          }
+          for (const auto& alt : lists_[other]) alts.emplace_back(alt.size(), alt);
+          continue;
+        }
+        std::string err;
+        std::string rx = phrase_regex(item, &err);
+        if (!rx.empty()) alts.emplace_back(item.size(), rx);
+      }
+      std::stable_sort(alts.begin(), alts.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::vector<std::string> out;
+      for (auto& a : alts) out.push_back(std::move(a.second));
+      lists_[name] = std::move(out);
+      visiting.erase(name);
+      return true;
+    };
+    for (const auto& [name, unused] : raw) resolve(name);
+  }
+
+  // Compiles one regex with the rule budget; reports problems.
+  std::unique_ptr<RE2> compile(const std::string& rx, const std::string& shown,
+                               const std::string& file, int line, const std::string& rule) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(opts_.max_regex_mem);
+    auto re = std::make_unique<RE2>(rx, o);
+    if (!re->ok()) {
+      std::string hint;
+      if (shown.find("(?<") != std::string::npos || shown.find("(?=") != std::string::npos ||
+          shown.find("(?!") != std::string::npos) {
+        hint = "; RE2 has no look-around: express the context with `all`, `near` or `unless`";
+      } else if (RE2::PartialMatch(shown, R"(\\[1-9])")) {
+        hint = "; RE2 has no back-references: write the repeated text out";
+      } else if (re->error_code() == RE2::ErrorPatternTooLarge) {
+        hint = "; the compiled pattern exceeds the memory budget: split it or use a shorter list";
+      }
+      std::string code = re->error_code() == RE2::ErrorPatternTooLarge ? "pattern-too-large"
+                                                                      : "re2-error";
+      add_issue(Severity::kError, file, line, rule, code,
+                "pattern " + json(shown).dump() + " does not compile: " + re->error() + hint);
+      return nullptr;
+    }
+    if (RE2::PartialMatch("", *re)) {
+      add_issue(Severity::kError, file, line, rule, "matches-empty",
+                "pattern " + json(shown).dump() + " can match the empty string, so it fires everywhere");
+      return nullptr;
+    }
+    return re;
+  }
+
+  // Upper-case letters in a pattern never match case-folded text.
+  void check_case(const std::string& pattern, const std::string& file, int line,
+                  const std::string& rule) {
+    std::string stripped;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      if (pattern[i] == '\\') {
+        ++i;
+        if (i < pattern.size() && (pattern[i] == 'p' || pattern[i] == 'P') && i + 1 < pattern.size() &&
+            pattern[i + 1] == '{') {
+          i = pattern.find('}', i);
+          if (i == std::string::npos) break;
+        }
+        continue;
+      }
+      if (pattern[i] == '[' && pattern.compare(i, 2, "[:") == 0) {
+        size_t close = pattern.find(":]", i);
+        if (close != std::string::npos) {
+          i = close + 1;
+          continue;
+        }
+      }
+      if (pattern.compare(i, 2, "(?") == 0) {  // flags like (?i) or (?P<name>
+        size_t close = pattern.find_first_of(":)>", i);
+        if (close != std::string::npos) {
+          i = close;
+          continue;
+        }
+      }
+      stripped += pattern[i];
+    }
+    if (std::any_of(stripped.begin(), stripped.end(),
+                    [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      add_issue(Severity::kWarning, file, line, rule, "upper-case",
+                "pattern " + json(pattern).dump() +
+                    " has upper-case letters; text is case folded, so write it in lower case");
+    }
+  }
+
+  const LoadOptions& opts_;
+  std::vector<Issue>* issues_;
+  Lists lists_;
+};
+
+const std::set<std::string> kPackFields = {"pack", "version", "description", "lists", "unless", "rules"};
+const std::set<std::string> kRuleFields = {"id", "techniques", "note", "phrases", "patterns",
+                                           "all", "near", "unless", "scope", "examples",
+                                           "weight", "pack_unless"};
+
+bool string_array(const json& v, std::vector<std::string>* out) {
+  if (v.is_string()) {
+    out->push_back(v.get<std::string>());
+    return true;
+  }
+  if (!v.is_array()) return false;
+  for (const auto& item : v) {
+    if (!item.is_string()) return false;
+    out->push_back(item.get<std::string>());
+  }
+  return true;
+}
+
+std::vector<std::string> pack_files(const std::string& path, std::vector<Issue>* issues) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) {
+    files.push_back(path);
+  } else if (fs::is_directory(path, ec)) {
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      // *.stats.json hold measured rule precisions (`eval --write-rule-stats`), not rules.
+      const bool stats = name.size() > 11 && name.compare(name.size() - 11, 11, ".stats.json") == 0;
+      if (it->is_regular_file(ec) && it->path().extension() == ".json" && !stats) {
+        files.push_back(it->path().string());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      issues->push_back(Issue{Severity::kError, path, 0, "", "no-packs", "no rule packs (*.json) found here"});
+    }
+  } else {
+    issues->push_back(Issue{Severity::kError, path, 0, "", "not-found", "rules path does not exist"});
+  }
+  return files;
+}
+
+}  // namespace
+
+std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOptions& opts,
+                                       std::vector<Issue>* issues) {
+  std::vector<Issue> local;
+  if (!issues) issues = &local;
+  auto set = std::unique_ptr<RuleSet>(new RuleSet());
+  Compiler comp(opts, issues);
+
+  std::vector<PackFile> packs;
+  for (const auto& file : pack_files(path, issues)) {
+    PackFile pack;
+    pack.path = file;
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    pack.text = buf.str();
+    try {
+      pack.doc = json::parse(pack.text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+    } catch (const json::parse_error& e) {
+      size_t byte = e.byte > 0 ? e.byte - 1 : 0;
+      int line = line_of_offset(pack.text, byte);
+      size_t line_start = pack.text.rfind('\n', byte == 0 ? 0 : byte - 1);
+      size_t col = line_start == std::string::npos ? byte + 1 : byte - line_start;
+      std::string what = e.what();
+      if (auto p = what.find("syntax error"); p != std::string::npos) what = what.substr(p);
+      comp.add_issue(Severity::kError, file, line, "", "bad-json",
+                     "invalid JSON at column " + std::to_string(col) + ": " + what);
+      continue;
+    }
+    if (!pack.doc.is_object()) {
+      comp.add_issue(Severity::kError, file, 1, "", "bad-pack", "a rule pack must be a JSON object");
+      continue;
+    }
+    for (const auto& [key, unused] : pack.doc.items()) {
+      if (!kPackFields.count(key)) {
+        comp.add_issue(Severity::kError, file, line_of(pack.text, key), "", "unknown-field",
+                       "unknown pack field \"" + key + "\" (known: pack, version, description, lists, unless, rules)");
+      }
+    }
+    if (!pack.doc.contains("pack") || !pack.doc["pack"].is_string()) {
+      comp.add_issue(Severity::kError, file, 1, "", "missing-field", "the pack needs a \"pack\" name");
+    }
+    set->files_.push_back(file);
+    packs.push_back(std::move(pack));
+  }
+  comp.collect_lists(packs);
+
+  std::map<std::string, std::string> seen_ids;  // id -> file
+  for (const auto& pack : packs) {
+    const std::string pack_name = pack.doc.value("pack", "");
+    std::vector<std::string> pack_unless;
+    if (pack.doc.contains("unless") && !string_array(pack.doc["unless"], &pack_unless)) {
+      comp.add_issue(Severity::kError, pack.path, line_of(pack.text, "unless"), "", "bad-field",
+                     "pack \"unless\" must be an array of patterns");
+    }
+    if (!pack.doc.contains("rules")) continue;  // a lists-only pack
+    if (!pack.doc["rules"].is_array()) {
+      comp.add_issue(Severity::kError, pack.path, line_of(pack.text, "rules"), "", "bad-field",
+                     "\"rules\" must be an array");
+      continue;
+    }
+    size_t search_from = 0;
+    for (const auto& r : pack.doc["rules"]) {
+      Rule rule;
+      rule.pack = pack_name;
+      rule.file = pack.path;
+      if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || r["id"].get<std::string>().empty()) {
+        comp.add_issue(Severity::kError, pack.path, 0, "", "missing-id", "every rule needs a string \"id\"");
+        continue;
+      }
+      rule.id = r["id"];
+      {
+        const std::string quoted = json(rule.id).dump();
+        size_t pos = pack.text.find(quoted, search_from);
+        if (pos == std::string::npos) pos = pack.text.find(quoted);
+        rule.line = pos == std::string::npos ? 0 : line_of_offset(pack.text, pos);
+        if (pos != std::string::npos) search_from = pos + 1;
+      }
+      const std::string& file = pack.path;
+      const int line = rule.line;
+      auto problem = [&](const std::string& code, const std::string& msg,
+                         Severity sev = Severity::kError) {
+        comp.add_issue(sev, file, line, rule.id, code, msg);
+      };
+      if (auto it = seen_ids.find(rule.id); it != seen_ids.end()) {
+        problem("duplicate-id", "rule id is already used in " + it->second);
+      } else {
+        seen_ids[rule.id] = file;
+      }
+      for (const auto& [key, unused] : r.items()) {
+        if (!kRuleFields.count(key)) {
+          problem("unknown-field", "unknown rule field \"" + key +
+                                       "\" (known: id, techniques, note, phrases, patterns, all, near, "
+                                       "unless, scope, examples, weight, pack_unless)");
+        }
+      }
+      // techniques
+      if (!r.contains("techniques") || !string_array(r["techniques"], &rule.techniques) ||
+          rule.techniques.empty()) {
+        problem("missing-techniques", "\"techniques\" must list one or more DISARM IDs");
+      }
+      for (const auto& t : rule.techniques) {
+        if (opts.catalog && !opts.catalog->empty()) {
+          if (!opts.catalog->find(t)) problem("unknown-technique", "technique " + t + " is not in the catalogue");
+        } else if (!looks_like_technique_id(t)) {
+          problem("bad-technique", "\"" + t + "\" is not a DISARM technique ID (T1234 or T1234.567)");
+        }
+      }
+      rule.note = r.value("note", "");
+      if (rule.note.empty()) problem("missing-note", "add a \"note\": why this wording signals the technique", Severity::kWarning);
+      // scope and weight
+      std::string scope = r.value("scope", "sentence");
+      if (scope == "sentence") rule.scope = Scope::kSentence;
+      else if (scope == "paragraph") rule.scope = Scope::kParagraph;
+      else if (scope == "document") rule.scope = Scope::kDocument;
+      else problem("bad-scope", "\"scope\" must be sentence, paragraph or document");
+      if (r.contains("weight")) {
+        if (!r["weight"].is_number() || r["weight"].get<double>() <= 0 || r["weight"].get<double>() > 1) {
+          problem("bad-weight", "\"weight\" must be a number in (0, 1]");
+        } else {
+          rule.weight = r["weight"].get<double>();
+        }
+      }
+      // triggers
+      std::vector<std::string> phrases, patterns, alls, unless;
+      if (r.contains("phrases") && !string_array(r["phrases"], &phrases)) problem("bad-field", "\"phrases\" must be an array of strings");
+      if (r.contains("patterns") && !string_array(r["patterns"], &patterns)) problem("bad-field", "\"patterns\" must be an array of strings");
+      if (r.contains("all") && !string_array(r["all"], &alls)) problem("bad-field", "\"all\" must be an array of patterns");
+      if (r.contains("unless") && !string_array(r["unless"], &unless)) problem("bad-field", "\"unless\" must be an array of patterns");
+      if (r.value("pack_unless", true)) unless.insert(unless.end(), pack_unless.begin(), pack_unless.end());
+
+      auto expand_pattern = [&](const std::string& p) {
+        std::string err;
+        std::string rx = comp.pattern_regex(p, &err);
+        if (!err.empty()) problem("unknown-list", "pattern " + json(p).dump() + ": " + err);
+        return rx;
+      };
+      bool triggers_ok = true;
+      for (const auto& p : phrases) {
+        std::string err;
+        std::string rx = comp.phrase_regex(p, &err);
+        if (!err.empty() || rx.empty()) {
+          problem(err.empty() ? "empty-phrase" : "unknown-list",
+                  "phrase " + json(p).dump() + ": " + (err.empty() ? "empty after normalization" : err));
+          triggers_ok = false;
+          continue;
+        }
+        if (!comp.compile(rx, p, file, line, rule.id)) triggers_ok = false;
+        rule.trigger_sources.push_back(rx);
+      }
+      for (const auto& p : patterns) {
+        comp.check_case(p, file, line, rule.id);
+        std::string rx = expand_pattern(p);
+        if (rx.empty() || !comp.compile(rx, p, file, line, rule.id)) {
+          triggers_ok = false;
+          continue;
+        }
+        rule.trigger_sources.push_back(rx);
+      }
+      for (const auto& p : alls) {
+        comp.check_case(p, file, line, rule.id);
+        std::string rx = expand_pattern(p);
+        auto re = rx.empty() ? nullptr : comp.compile(rx, p, file, line, rule.id);
+        if (re) {
+          rule.all.push_back(std::move(re));
+          rule.all_sources.push_back(p);
+        }
+      }
+      if (r.contains("near")) {
+        json nears = r["near"].is_array() ? r["near"] : json::array({r["near"]});
+        for (const auto& n : nears) {
+          if (!n.is_object() || !n.contains("a") || !n.contains("b") || !n["a"].is_string() ||
+              !n["b"].is_string()) {
+            problem("bad-near", "\"near\" needs {\"a\": pattern, \"b\": pattern, \"words\": N}");
+            continue;
+          }
+          Near nr;
+          nr.a_source = n["a"];
+          nr.b_source = n["b"];
+          nr.words = n.value("words", 8);
+          if (nr.words < 0 || nr.words > 100) problem("bad-near", "\"words\" must be 0..100");
+          std::string ra = expand_pattern(nr.a_source), rb = expand_pattern(nr.b_source);
+          nr.a = ra.empty() ? nullptr : comp.compile(ra, nr.a_source, file, line, rule.id);
+          nr.b = rb.empty() ? nullptr : comp.compile(rb, nr.b_source, file, line, rule.id);
+          if (nr.a && nr.b) rule.near.push_back(std::move(nr));
+        }
+      }
+      if (!unless.empty()) {
+        std::string alt;
+        for (const auto& u : unless) {
+          std::string rx = expand_pattern(u);
+          if (rx.empty() || !comp.compile(rx, u, file, line, rule.id)) continue;
+          if (!alt.empty()) alt += '|';
+          alt += "(?:" + rx + ")";
+          rule.unless_sources.push_back(u);
+        }
+        if (!alt.empty()) rule.unless = comp.compile(alt, "unless", file, line, rule.id);
+      }
+      if (rule.trigger_sources.empty() && rule.near.empty() && triggers_ok) {
+        problem("no-trigger", "a rule needs \"phrases\", \"patterns\" or \"near\"");
+      }
+      // A near-only rule is triggered by its first near's `a`.
+      std::string trigger;
+      if (!rule.trigger_sources.empty()) {
+        for (const auto& t : rule.trigger_sources) {
+          if (!trigger.empty()) trigger += '|';
+          trigger += "(?:" + t + ")";
+        }
+      } else if (!rule.near.empty()) {
+        trigger = rule.near.front().a->pattern();
+      }
+      if (!trigger.empty()) rule.trigger = comp.compile(trigger, "triggers", file, line, rule.id);
+      // examples
+      if (r.contains("examples")) {
+        const json& ex = r["examples"];
+        if (!ex.is_object() || (ex.contains("match") && !string_array(ex["match"], &rule.match_examples)) ||
+            (ex.contains("no_match") && !string_array(ex["no_match"], &rule.no_match_examples))) {
+          problem("bad-examples", "\"examples\" must be {\"match\": [...], \"no_match\": [...]}");
+        }
+        for (const auto& [key, unused] : ex.items()) {
+          if (key != "match" && key != "no_match") problem("unknown-field", "unknown examples field \"" + key + "\"");
+        }
+      }
+      if (rule.match_examples.empty() || rule.no_match_examples.empty()) {
+        problem("missing-examples", "give at least one \"match\" and one \"no_match\" example sentence");
+      }
+      if (rule.trigger) set->rules_.push_back(std::move(rule));
+    }
+  }
+
+  if (has_errors(*issues)) return set;  // caller checks issues; set is not usable
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(int64_t{512} << 20);
+  set->set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  for (const auto& rule : set->rules_) {
+    std::string err;
+    if (set->set_->Add(rule.trigger->pattern(), &err) < 0) {
+      comp.add_issue(Severity::kError, rule.file, rule.line, rule.id, "re2-error", "cannot add to the rule set: " + err);
+    }
+  }
+  if (!set->set_->Compile()) {
+    comp.add_issue(Severity::kError, path, 0, "", "set-too-large",
+                   "the combined rule set exceeds RE2's memory budget; split large lists");
+  }
+  return set;
+}
+
+std::string RuleSet::find_default(const std::string& argv0) {
+  if (const char* env = std::getenv("TTPTAG_RULES"); env && *env) return env;
+  std::error_code ec;
+  std::vector<fs::path> candidates;
+  if (!argv0.empty()) {
+    fs::path exe = fs::weakly_canonical(fs::path(argv0), ec);
+    candidates.push_back(exe.parent_path() / "rules");
+    candidates.push_back(exe.parent_path().parent_path() / "rules");
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "ttptag" / "rules");
+  }
+  candidates.push_back(fs::path(TTPTAG_SOURCE_DIR) / "rules");
+  for (const auto& c : candidates) {
+    if (fs::is_directory(c, ec)) return c.string();
+  }
+  return "";
+}
+
+}  // namespace ttptag

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ttptag needs, if any are missing.
+# Sourced by demo.sh and test.sh. Uses apt-get as root, or through sudo.
+ttptag_packages=(build-essential cmake pkg-config libre2-dev libutf8proc-dev nlohmann-json3-dev
+  libcli11-dev libgtest-dev libgmock-dev python3)
+
+ttptag_install_deps() {
+  local missing=()
+  for p in "${ttptag_packages[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "ttptag: installing missing packages: ${missing[*]}" >&2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then sudo="sudo"; else
+      echo "ttptag: need root or sudo to install: ${missing[*]}" >&2; return 1
+    fi
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+ttptag_build() {
+  local dir=$1; shift
+  cmake -S "$ttptag_root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+ttptag_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install what is missing, build, and run the whole
+# test suite through CTest.
+set -euo pipefail
+source "$(dirname "$0")/deps.sh"
+ttptag_install_deps
+ttptag_build "$ttptag_root/build" -DTTPTAG_BUILD_TESTS=ON -DTTPTAG_WERROR=ON
+cd "$ttptag_root/build"
+ctest --output-on-failure -j"$(nproc)" "$@"

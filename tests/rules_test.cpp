@@ -1,0 +1,162 @@
+#include "rules.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "catalog.h"
+#include "test_util.h"
+
+namespace ttptag {
+namespace {
+
+using testing::data;
+
+bool has_issue(const std::vector<Issue>& issues, const std::string& rule, const std::string& code) {
+  return std::any_of(issues.begin(), issues.end(),
+                     [&](const Issue& i) { return i.rule == rule && i.code == code; });
+}
+
+TEST(Rules, LoadsGoodPackWithoutIssues) {
+  std::vector<Issue> issues;
+  auto set = testing::load_or_die(data("rules/good"), nullptr, &issues);
+  for (const auto& i : issues) ADD_FAILURE() << i.format();
+  ASSERT_EQ(set->rules().size(), 5u);
+  EXPECT_EQ(set->rules()[0].id, "demo.impersonation");
+  EXPECT_EQ(set->rules()[1].weight, 0.9);
+  EXPECT_EQ(set->rules()[2].scope, Scope::kParagraph);
+  EXPECT_GT(set->rules()[0].line, 1);
+}
+
+TEST(Rules, PackUnlessAppliesToEveryRule) {
+  std::vector<Issue> issues;
+  auto set = testing::load_or_die(data("rules/good"), nullptr, &issues);
+  const Rule& audio = set->rules()[1];
+  EXPECT_EQ(audio.unless_sources.size(), 2u);  // its own plus the pack's
+  EXPECT_TRUE(RE2::PartialMatch("there is no evidence here", *audio.unless));
+}
+
+TEST(Rules, ListsExpandInPhrasesIncludingNestedLists) {
+  std::vector<Issue> issues;
+  auto set = testing::load_or_die(data("rules/good"), nullptr, &issues);
+  const Rule& r = set->rules()[0];
+  EXPECT_TRUE(RE2::PartialMatch("posing as journalists", *r.trigger));
+  EXPECT_TRUE(RE2::PartialMatch("posing as residents", *r.trigger));
+  EXPECT_TRUE(RE2::PartialMatch("posing as u.s. voters", *r.trigger));
+  EXPECT_FALSE(RE2::PartialMatch("posing as votersmith", *r.trigger));  // word boundary
+  EXPECT_FALSE(RE2::PartialMatch("imposing asparagus", *r.trigger));
+}
+
+TEST(Rules, PhraseHyphenMatchesSpaceOrNothing) {
+  std::vector<Issue> issues;
+  std::string dir = ::testing::TempDir() + "/hyphen";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/p.json");
+    f << R"({"pack": "p", "version": "1", "rules": [{"id": "p.ai", "techniques": ["T0088.001"], "note": "n",
+          "phrases": ["AI-generated audio"], "examples": {"match": ["x"], "no_match": ["y"]}}]})";
+  }
+  auto set = testing::load_or_die(dir, nullptr, &issues);
+  ASSERT_FALSE(has_errors(issues));
+  const RE2& re = *set->rules()[0].trigger;
+  EXPECT_TRUE(RE2::PartialMatch("ai-generated audio", re));
+  EXPECT_TRUE(RE2::PartialMatch("ai generated audio", re));
+  EXPECT_TRUE(RE2::PartialMatch("aigenerated  audio", re));
+  EXPECT_FALSE(RE2::PartialMatch("ai-generated video", re));
+}
+
+TEST(Rules, BrokenPackReportsEveryProblemWithFileLineAndRule) {
+  std::vector<Issue> issues;
+  auto set = testing::load_or_die(data("rules/broken"), nullptr, &issues);
+  EXPECT_TRUE(has_errors(issues));
+  EXPECT_TRUE(has_issue(issues, "broken.lookbehind", "re2-error"));
+  EXPECT_TRUE(has_issue(issues, "broken.unknown-technique", "duplicate-id"));
+  EXPECT_TRUE(has_issue(issues, "broken.empty", "matches-empty"));
+  EXPECT_TRUE(has_issue(issues, "broken.empty", "unknown-field"));
+  EXPECT_TRUE(has_issue(issues, "broken.empty", "missing-examples"));
+  EXPECT_TRUE(has_issue(issues, "", "bad-json"));
+  for (const auto& i : issues) {
+    EXPECT_FALSE(i.file.empty());
+    EXPECT_GT(i.line, 0) << i.format();
+  }
+  auto look = std::find_if(issues.begin(), issues.end(), [](const Issue& i) { return i.rule == "broken.lookbehind"; });
+  EXPECT_NE(look->message.find("look-around"), std::string::npos) << look->message;
+  auto json_err = std::find_if(issues.begin(), issues.end(), [](const Issue& i) { return i.code == "bad-json"; });
+  EXPECT_EQ(json_err->line, 4);
+  EXPECT_NE(json_err->format().find("syntax.json:4:"), std::string::npos) << json_err->format();
+}
+
+TEST(Rules, CatalogueChecksTechniqueIds) {
+  std::string error;
+  auto cat = Catalog::load(data("catalog/mini-disarm.json"), &error);
+  ASSERT_TRUE(cat) << error;
+  std::vector<Issue> issues;
+  testing::load_or_die(data("rules/broken/bad.json"), &*cat, &issues);
+  EXPECT_TRUE(has_issue(issues, "broken.unknown-technique", "unknown-technique"));
+  issues.clear();
+  testing::load_or_die(data("rules/good"), &*cat, &issues);
+  EXPECT_FALSE(has_errors(issues));
+}
+
+TEST(Rules, PatternOverMemoryBudgetIsRejected) {
+  std::string dir = ::testing::TempDir() + "/huge";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/p.json");
+    f << R"({"pack": "p", "version": "1", "rules": [{"id": "p.huge", "techniques": ["T0049"], "note": "n",
+          "patterns": ["((a{1,100}){1,100}){1,100}b"], "examples": {"match": ["x"], "no_match": ["y"]}}]})";
+  }
+  std::vector<Issue> issues;
+  testing::load_or_die(dir, nullptr, &issues);
+  EXPECT_TRUE(has_errors(issues));
+  EXPECT_TRUE(has_issue(issues, "p.huge", "re2-error") || has_issue(issues, "p.huge", "pattern-too-large"));
+}
+
+TEST(Rules, UpperCasePatternWarns) {
+  std::string dir = ::testing::TempDir() + "/upper";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/p.json");
+    f << R"({"pack": "p", "version": "1", "rules": [{"id": "p.up", "techniques": ["T0049"], "note": "n",
+          "patterns": ["\\bTroll farm\\b\\S"], "examples": {"match": ["x"], "no_match": ["y"]}}]})";
+  }
+  std::vector<Issue> issues;
+  testing::load_or_die(dir, nullptr, &issues);
+  EXPECT_FALSE(has_errors(issues));
+  EXPECT_TRUE(has_issue(issues, "p.up", "upper-case"));
+}
+
+TEST(Catalog, LoadsTechniquesTacticsAndParents) {
+  std::string error;
+  auto cat = Catalog::load(data("catalog/mini-disarm.json"), &error);
+  ASSERT_TRUE(cat) << error;
+  EXPECT_EQ(cat->techniques().size(), 7u);
+  const Technique* t = cat->find("T0088.001");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->name, "Develop AI-Generated Audio (Deepfakes)");
+  EXPECT_EQ(t->parent, "T0088");
+  ASSERT_EQ(t->tactics.size(), 1u);
+  EXPECT_EQ(t->tactics[0], "TA06");
+  EXPECT_EQ(cat->find("T0000"), nullptr);
+}
+
+TEST(Catalog, RejectsNonBundle) {
+  std::string error;
+  EXPECT_FALSE(Catalog::load(data("rules/good/demo.json"), &error));
+  EXPECT_FALSE(error.empty());
+  EXPECT_FALSE(Catalog::load(data("does-not-exist.json"), &error));
+}
+
+TEST(Catalog, RealDisarmBundleHas391Techniques) {
+  if (!testing::has_shared("disarm/DISARM.json")) GTEST_SKIP() << "../shared/disarm/DISARM.json not found";
+  std::string error;
+  auto cat = Catalog::load(testing::shared("disarm/DISARM.json"), &error);
+  ASSERT_TRUE(cat) << error;
+  EXPECT_EQ(cat->techniques().size(), 391u);
+  EXPECT_EQ(cat->tactics().size(), 16u);
+  for (const auto& t : cat->techniques()) EXPECT_FALSE(t.tactics.empty()) << t.id;
+}
+
+}  // namespace
+}  // namespace ttptag
