@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "match.h"
@@ -100,7 +101,7 @@ std::vector<CoverageRow> coverage(const RuleSet& rules, const Catalog& catalog) 
 
 nlohmann::json coverage_json(const std::vector<CoverageRow>& rows, const Catalog& catalog) {
   nlohmann::json tactics = nlohmann::json::array();
-  size_t covered = 0, total = 0;
+  std::set<std::string> covered, all;
   for (const auto& tactic : catalog.tactics()) {
     nlohmann::json techniques = nlohmann::json::array();
     size_t tactic_covered = 0, tactic_total = 0;
@@ -108,19 +109,20 @@ nlohmann::json coverage_json(const std::vector<CoverageRow>& rows, const Catalog
       if (row.tactic != tactic.id) continue;
       techniques.push_back({{"id", row.technique}, {"name", row.name}, {"rules", row.rules}, {"examples", row.examples}});
       ++tactic_total;
-      if (row.rules) ++tactic_covered;
+      all.insert(row.technique);
+      if (row.rules) {
+        ++tactic_covered;
+        covered.insert(row.technique);
+      }
     }
-    covered += tactic_covered;
-    total += tactic_total;
     tactics.push_back({{"id", tactic.id}, {"name", tactic.name}, {"covered", tactic_covered},
                        {"total", tactic_total}, {"techniques", techniques}});
   }
-  return {{"covered", covered}, {"total", total}, {"tactics", tactics}};
+  return {{"covered", covered.size()}, {"total", all.size()}, {"tactics", tactics}};
 }
 
 std::string coverage_text(const std::vector<CoverageRow>& rows, const Catalog& catalog, bool list_all) {
   std::ostringstream out;
-  size_t covered = 0;
   for (const auto& tactic : catalog.tactics()) {
     size_t n = 0, c = 0;
     for (const auto& row : rows) {
@@ -128,7 +130,6 @@ std::string coverage_text(const std::vector<CoverageRow>& rows, const Catalog& c
       ++n;
       if (row.rules) ++c;
     }
-    covered += c;
     out << tactic.id << ' ' << tactic.name << ": " << c << '/' << n << " techniques with rules\n";
     for (const auto& row : rows) {
       if (row.tactic != tactic.id || (!list_all && row.rules)) continue;
@@ -137,8 +138,13 @@ std::string coverage_text(const std::vector<CoverageRow>& rows, const Catalog& c
       out << '\n';
     }
   }
-  out << "total: " << covered << '/' << rows.size() << " techniques have rules ("
-      << catalog.techniques().size() << " techniques in the catalogue)\n";
+  // A technique may sit under several tactics: count each once.
+  std::set<std::string> covered, all;
+  for (const auto& row : rows) {
+    all.insert(row.technique);
+    if (row.rules) covered.insert(row.technique);
+  }
+  out << "total: " << covered.size() << '/' << all.size() << " techniques have rules\n";
   return out.str();
 }
 

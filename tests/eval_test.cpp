@@ -25,9 +25,21 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // A folder of this test process (tests run in parallel, and other builds share /tmp).
-fs::path scratch(const std::string& name) {
-  return fs::path(::testing::TempDir()) / ("ttptag-" + std::to_string(::getpid())) / name;
+fs::path scratch_root() {
+  return fs::path(::testing::TempDir()) / ("ttptag-" + std::to_string(::getpid()));
 }
+fs::path scratch(const std::string& name) { return scratch_root() / name; }
+
+// Removes this process's scratch folder when its tests end.
+class ScratchCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(scratch_root(), ec);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kScratchCleanup =
+    ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
 
 GoldUnit unit(const std::string& id, std::vector<std::string> tags) {
   GoldUnit u{id, "passage", "hand", "", "Text of " + id + ".", "", "", {}};

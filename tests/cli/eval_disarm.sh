@@ -5,8 +5,10 @@ set -euo pipefail
 bin=$1
 incidents=../shared/disarm/incidents
 [ -d "$incidents" ] || { echo "SKIP: ../shared/disarm not found"; exit 77; }
-# Just under the figure measured when the guard was last raised; raise it as rules improve.
-min_f1=0.00
+# Just under the figures measured when the guards were last raised (passage units;
+# full text 0.823, quotes only 0.716); raise them as the rules improve.
+min_f1=0.80
+min_f1_quotes=0.69
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,6 +44,8 @@ assert all(0 <= v["precision"] <= 1 for v in s["rules"].values())
 print("ok: micro F1 %.3f, macro F1 %.3f" % (r["micro"]["f1"], r["macro"]["f1"]))
 PY
 grep -q "<table>" "$tmp/report.html"
+# Quoted article language only: the figure that transfers to real articles.
+"$bin" eval --gold "$tmp/disarm.jsonl" --text quotes --min-f1 "$min_f1_quotes" --show 0 | sed -n 5p
 
 # The guard itself: an unreachable threshold must fail with exit code 1.
 set +e
