@@ -1,6 +1,7 @@
 // ttptag gold import-disarm / eval: build gold files and score rules against them.
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <limits>
 
 #include "cli.h"
@@ -37,6 +38,23 @@ struct Sink {
   }
 };
 
+// Gold tags that are not catalogue IDs (typos in the source pages) can never
+// be predicted; they are kept, but named so nobody chases them as misses.
+void warn_unknown_gold_ids(const std::vector<GoldUnit>& units) {
+  std::string path = Catalog::find_default();
+  if (path.empty()) return;
+  std::string error;
+  auto catalog = Catalog::load(path, &error);
+  if (!catalog) return;
+  std::map<std::string, std::string> unknown;  // id -> first unit
+  for (const auto& u : units)
+    for (const auto& t : u.tags)
+      if (!catalog->find(t.id)) unknown.emplace(t.id, u.id);
+  for (const auto& [id, unit] : unknown)
+    std::cerr << "ttptag: warning: gold tag " << id << " (first in " << unit
+              << ") is not in the catalogue; no rule can match it\n";
+}
+
 int run_import(const ImportOptions& opts) {
   DisarmImport r = import_disarm(opts.dir);
   for (const auto& w : r.warnings) std::cerr << "ttptag: warning: " << w << '\n';
@@ -62,6 +80,8 @@ int run_import(const ImportOptions& opts) {
   log << " (" << r.units.size() << " in all)";
   if (!to_stdout) log << " -> " << opts.output;
   log << '\n';
+  log.flush();
+  warn_unknown_gold_ids(r.units);
   return r.pages_with_rows ? kExitOk : kExitSomeFailed;
 }
 
