@@ -54,5 +54,6 @@ const std::string& program_path();
 void register_tag_commands(CLI::App& app, int& exit_code);    // tag, explain
 void register_rules_commands(CLI::App& app, int& exit_code);  // rules lint|test|coverage, catalog
 void register_eval_commands(CLI::App& app, int& exit_code);   // gold import-disarm, eval
+void register_review_commands(CLI::App& app, int& exit_code); // report, serve, gold from-review
 
 }  // namespace ttptag

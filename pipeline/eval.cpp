@@ -120,6 +120,8 @@ json Scorer::add(const GoldUnit& unit, const std::string& text, const std::vecto
   json record = {{"unit", unit.id}, {"gold", json::array()}, {"predicted", json::array()}};
   for (const auto& [id, tag] : gold) record["gold"].push_back(id);
 
+  std::set<std::pair<std::string, std::string>> rejected;  // (technique, rule) from review
+  for (const GoldRejected& r : unit.rejected) rejected.insert({r.id, r.rule});
   std::set<std::string> seen;
   std::set<std::pair<std::string, std::string>> derived;  // raw firings when none are given
   for (const Tag& tag : predicted) {
@@ -146,6 +148,7 @@ json Scorer::add(const GoldUnit& unit, const std::string& text, const std::vecto
       RuleScore& rs = rule(r);
       ++rs.fires;
       rs.tp += correct;
+      rs.known_fp += !correct && rejected.count({tag.id, r}) > 0;
       derived.insert({r, tag.id});
     }
     if (!correct) {
@@ -302,6 +305,14 @@ void print_report(const EvalReport& r, std::ostream& out, size_t show) {
     out << cell(rs.id, 36, true) << cell(rs.fires, 6) << cell(rs.tp, 6) << cell(rs.fires - rs.tp, 6)
         << cell(ratio(rs.precision()), 7) << cell(rs.raw_fires, 6) << cell(rs.raw_tp, 7) << "\n";
   if (r.silent_rules) out << r.silent_rules << " rules never matched\n";
+  if (std::any_of(r.rules.begin(), r.rules.end(), [](const auto& rs) { return rs.known_fp; })) {
+    out << "\nKnown false positives (rejected in review), per rule\n"
+        << cell("rule", 36, true) << " known    fp  fires\n";
+    for (const auto& rs : r.rules)
+      if (rs.known_fp)
+        out << cell(rs.id, 36, true) << cell(rs.known_fp, 6) << cell(rs.fires - rs.tp, 6)
+            << cell(rs.fires, 7) << "\n";
+  }
 
   out << "\nCalibration of predicted tags by score\n"
       << "band          tags  correct  precision  mean score\n";
@@ -382,6 +393,7 @@ json report_json(const EvalReport& r) {
                           {"precision", rs.precision()},
                           {"raw_fires", rs.raw_fires},
                           {"raw_tp", rs.raw_tp},
+                          {"known_fp", rs.known_fp},
                           {"prior", rs.prior}});
   j["silent_rules"] = r.silent_rules;
   json bands = json::array();
@@ -459,8 +471,17 @@ void write_html(const EvalReport& r, std::ostream& out, size_t show) {
   for (const auto& rs : r.rules)
     out << "<tr>" << td(rs.id) << td(rs.fires) << td(rs.tp) << td(rs.fires - rs.tp)
         << td(rs.precision()) << td(rs.raw_fires) << td(rs.raw_tp) << "</tr>\n";
-  out << "</table>\n<p>" << r.silent_rules << " rules never matched.</p>\n"
-      << "<h2>Calibration</h2>\n<table><tr><th>score band</th><th>tags</th><th>correct</th>"
+  out << "</table>\n<p>" << r.silent_rules << " rules never matched.</p>\n";
+  if (std::any_of(r.rules.begin(), r.rules.end(), [](const auto& rs) { return rs.known_fp; })) {
+    out << "<h2>Known false positives (rejected in review), per rule</h2>\n<table><tr><th>rule</th>"
+           "<th>known FP</th><th>FP</th><th>fires</th></tr>\n";
+    for (const auto& rs : r.rules)
+      if (rs.known_fp)
+        out << "<tr>" << td(rs.id) << td(rs.known_fp) << td(rs.fires - rs.tp) << td(rs.fires)
+            << "</tr>\n";
+    out << "</table>\n";
+  }
+  out << "<h2>Calibration</h2>\n<table><tr><th>score band</th><th>tags</th><th>correct</th>"
          "<th>precision</th><th>mean score</th></tr>\n";
   for (const auto& b : r.bands)
     if (b.tags)

@@ -10,6 +10,8 @@
 //     tag (one per technique it fired for), `tp` = those where the technique
 //     is gold; `raw_fires`/`raw_tp` count every match of the rule, also those
 //     whose technique stayed below min_score, and feed the rule-stats file;
+//     `known_fp` = fires that the unit's `rejected` list (review gold) confirms
+//     as false positives of that rule;
 //   calibration: precision of predicted tags per score band.
 // `ttptag eval`, the tests and the benchmarks all call this code.
 #pragma once
@@ -76,6 +78,7 @@ struct RuleScore {
   std::string id;
   size_t fires = 0, tp = 0;          // from the evidence of predicted tags
   size_t raw_fires = 0, raw_tp = 0;  // from every match
+  size_t known_fp = 0;               // fires a reviewer rejected (the unit's "rejected")
   double prior = 0.5;                // the rule's weight
   double precision() const { return fires ? double(tp) / double(fires) : 0.0; }
 };

@@ -691,6 +691,10 @@ std::string gold_to_jsonl(const GoldUnit& u) {
     if (!t.note.empty()) tag["note"] = t.note;
     j["tags"].push_back(std::move(tag));
   }
+  if (!u.rejected.empty()) {
+    j["rejected"] = ojson::array();
+    for (const auto& r : u.rejected) j["rejected"].push_back({{"id", r.id}, {"rule", r.rule}});
+  }
   return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
@@ -767,6 +771,20 @@ GoldFile read_gold(const std::string& path) {
           } else {
             err = "a tag must be an object or a string";
           }
+        }
+    }
+    if (auto rj = j.find("rejected"); rj != j.end()) {
+      if (!rj->is_array())
+        err = "\"rejected\" must be an array";
+      else
+        for (const auto& x : *rj) {
+          if (!x.is_object()) {
+            err = "a rejected entry must be an object";
+            break;
+          }
+          GoldRejected rej{get_string(x, "id", &err), get_string(x, "rule", &err)};
+          if (rej.id.empty()) err = "a rejected entry without \"id\"";
+          u.rejected.push_back(std::move(rej));
         }
     }
     if (err.empty() && u.id.empty()) err = "missing \"id\"";

@@ -2,7 +2,7 @@
 //
 // A gold file is JSONL, one unit a line (gold/README.md is the reference):
 //   {"id", "level", "source", "incident", "text", "quotes", "path",
-//    "tags": [{"id", "evidence", "note"}]}
+//    "tags": [{"id", "evidence", "note"}], "rejected": [{"id", "rule"}]}
 // `text` is what the tagger sees in --text full mode, `quotes` the quoted
 // article language only (--text quotes). A unit without `text` names a file
 // in `path` instead, read at load time.
@@ -30,6 +30,12 @@ struct GoldTag {
   std::string note;      // free text, may be ""; "row" = only in the table row
 };
 
+// A suggestion a reviewer rejected: technique `id` was wrongly backed by `rule`.
+struct GoldRejected {
+  std::string id;    // "T0088.001"
+  std::string rule;  // rule id
+};
+
 struct GoldUnit {
   std::string id;             // "I00096/passage/1"
   std::string level;          // "incident" | "passage" | "segment" | "document"
@@ -39,6 +45,7 @@ struct GoldUnit {
   std::string quotes;         // quoted source text only, "" if none
   std::string path;           // text file, relative to the repo root (see read_gold)
   std::vector<GoldTag> tags;  // distinct IDs, in order of first mention
+  std::vector<GoldRejected> rejected = {};  // known false positives (source "review"), may be empty
 };
 
 inline constexpr const char* kGoldLevels[] = {"incident", "passage", "segment", "document"};

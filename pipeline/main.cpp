@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ttptag::register_tag_commands(app, exit_code);
   ttptag::register_rules_commands(app, exit_code);
   ttptag::register_eval_commands(app, exit_code);
+  ttptag::register_review_commands(app, exit_code);  // after eval: adds to `gold`
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

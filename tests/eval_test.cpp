@@ -155,6 +155,29 @@ TEST(Scorer, RawFiringsIncludeMatchesBelowThreshold) {
   EXPECT_EQ(rule(r, "strong").raw_tp, 0u);
 }
 
+// Review gold lists rejected suggestions per rule; eval counts them as
+// known false positives of that rule (only when the rule backs the tag).
+TEST(Scorer, KnownFalsePositivesFromReview) {
+  Scorer s;
+  GoldUnit u = unit("review/a.txt", {"T0001"});
+  u.rejected = {{"T0002", "r.bad"}, {"T0002", "r.silent"}, {"T0001", "r.good"}};
+  s.add(u, u.text, {tag("T0001", 0.9, {"r.good"}), tag("T0002", 0.8, {"r.bad", "r.other"})});
+  EvalReport r = s.report();
+  EXPECT_EQ(rule(r, "r.bad").known_fp, 1u);
+  EXPECT_EQ(rule(r, "r.other").known_fp, 0u);  // a false positive, but not confirmed for this rule
+  EXPECT_EQ(rule(r, "r.good").known_fp, 0u);   // the tag is gold after all
+  std::ostringstream text, html;
+  print_report(r, text, 0);
+  write_html(r, html, 0);
+  EXPECT_NE(text.str().find("Known false positives"), std::string::npos);
+  EXPECT_NE(html.str().find("Known false positives"), std::string::npos);
+  EXPECT_EQ(report_json(r)["rules"][0].count("known_fp"), 1u);
+  // Without review gold the section stays out of the report.
+  std::ostringstream plain;
+  print_report(hand_scorer().report(), plain, 0);
+  EXPECT_EQ(plain.str().find("Known false positives"), std::string::npos);
+}
+
 TEST(Scorer, CalibrationBands) {
   EvalReport r = hand_scorer().report();
   ASSERT_EQ(r.bands.size(), 10u);
