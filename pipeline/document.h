@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -86,6 +87,9 @@ struct Document {
   std::string text;          // text as produced by the reader; for .txt/.md the file's bytes
   nlohmann::json meta = nlohmann::json::object();  // title, url, date, passthrough fields
   std::vector<size_t> page_starts;  // byte offset in `text` where each page begins (PDF)
+  // Byte ranges [first, second) of `text` that normalize() treats as white
+  // space (e.g. scraped page furniture, furniture.h); `text` itself is unchanged.
+  std::vector<std::pair<size_t, size_t>> masked;
   // normalize
   NormalizedText norm;
   // segment

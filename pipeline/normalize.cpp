@@ -3,6 +3,8 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -381,7 +383,19 @@ NormalizedText normalize_text(std::string_view input, std::vector<Warning>* warn
 }
 
 void normalize(Document& doc) {
-  doc.norm = normalize_text(doc.text, &doc.warnings);
+  if (doc.masked.empty()) {
+    doc.norm = normalize_text(doc.text, &doc.warnings);
+  } else {
+    // Masked ranges read as spaces; same length, so offsets still index doc.text.
+    std::string masked = doc.text;
+    for (const auto& [begin, end] : doc.masked) {
+      if (begin >= masked.size()) continue;
+      const size_t stop = std::min(end, masked.size());
+      if (stop > begin) std::fill(masked.begin() + static_cast<std::ptrdiff_t>(begin),
+                                  masked.begin() + static_cast<std::ptrdiff_t>(stop), ' ');
+    }
+    doc.norm = normalize_text(masked, &doc.warnings);
+  }
   if (doc.norm.text.empty()) doc.warnings.push_back({"empty-input", "document has no text"});
 }
 

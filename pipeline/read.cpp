@@ -7,6 +7,11 @@
 #include <set>
 #include <sstream>
 
+#include "furniture.h"
+#include "read_html.h"
+#include "read_json.h"
+#include "read_pdf.h"
+
 namespace ttptag {
 
 namespace fs = std::filesystem;
@@ -14,7 +19,15 @@ namespace fs = std::filesystem;
 namespace {
 
 // Extensions picked up when a folder is walked.
-const std::set<std::string> kTextExtensions = {".txt", ".md", ".markdown", ".text"};
+const std::set<std::string> kFolderExtensions = {".txt", ".md",  ".markdown", ".text",  ".html",
+                                                 ".htm", ".pdf", ".json",     ".jsonl", ".ndjson"};
+
+std::string lower_extension(const std::string& path) {
+  auto ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
 
 // Files whose first bytes are mostly NUL or control bytes are binary; they
 // are still tagged (normalization makes them safe) but flagged.
@@ -84,6 +97,91 @@ Document read_stream(std::istream& in, const std::string& source_name) {
   return doc;
 }
 
+bool parse_input_format(const std::string& name, InputFormat* out) {
+  static const std::pair<const char*, InputFormat> kNames[] = {
+      {"auto", InputFormat::kAuto}, {"text", InputFormat::kText}, {"html", InputFormat::kHtml},
+      {"pdf", InputFormat::kPdf},   {"json", InputFormat::kJson}, {"jsonl", InputFormat::kJsonl}};
+  for (const auto& [n, f] : kNames) {
+    if (name == n) {
+      *out = f;
+      return true;
+    }
+  }
+  return false;
+}
+
+InputFormat detect_format(const std::string& path) {
+  const std::string ext = lower_extension(path);
+  if (ext == ".html" || ext == ".htm") return InputFormat::kHtml;
+  if (ext == ".pdf") return InputFormat::kPdf;
+  if (ext == ".json") return InputFormat::kJson;
+  if (ext == ".jsonl" || ext == ".ndjson") return InputFormat::kJsonl;
+  return InputFormat::kText;
+}
+
+namespace {
+
+Document jsonl_is_many(const std::string& source) {
+  Document doc;
+  doc.source = source;
+  doc.error = source + ": JSON Lines holds many documents; read it with JsonlReader";
+  return doc;
+}
+
+void finish_read(Document& doc, const ReadOptions& opts) {
+  if (opts.drop_furniture && doc.error.empty()) mask_furniture(doc);
+}
+
+}  // namespace
+
+Document read_document(const std::string& path, const ReadOptions& opts) {
+  const InputFormat format = opts.format == InputFormat::kAuto ? detect_format(path) : opts.format;
+  Document doc;
+  switch (format) {
+    case InputFormat::kAuto:
+    case InputFormat::kText:
+      doc = read_file(path);
+      break;
+    case InputFormat::kHtml:
+      doc = read_html(path);
+      break;
+    case InputFormat::kPdf:
+      doc = read_pdf(path);
+      break;
+    case InputFormat::kJson:
+      doc = read_json(path);
+      break;
+    case InputFormat::kJsonl:
+      return jsonl_is_many(path);
+  }
+  finish_read(doc, opts);
+  return doc;
+}
+
+Document read_stream(std::istream& in, const std::string& source_name, const ReadOptions& opts) {
+  if (opts.format == InputFormat::kJsonl) return jsonl_is_many(source_name);
+  Document doc = read_stream(in, source_name);
+  if (doc.error.empty()) {
+    switch (opts.format) {
+      case InputFormat::kAuto:
+      case InputFormat::kText:
+      case InputFormat::kJsonl:
+        break;
+      case InputFormat::kHtml:
+        doc = html_to_document(doc.text, source_name);
+        break;
+      case InputFormat::kPdf:
+        doc = pdf_to_document(doc.text, source_name);
+        break;
+      case InputFormat::kJson:
+        doc = json_to_document(doc.text, source_name);
+        break;
+    }
+  }
+  finish_read(doc, opts);
+  return doc;
+}
+
 InputList expand_inputs(const std::vector<std::string>& paths) {
   InputList out;
   for (const auto& p : paths) {
@@ -106,9 +204,7 @@ InputList expand_inputs(const std::vector<std::string>& paths) {
         }
         std::error_code fec;
         if (!it->is_regular_file(fec)) continue;
-        auto ext = it->path().extension().string();
-        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (kTextExtensions.count(ext)) found.push_back(it->path().string());
+        if (kFolderExtensions.count(lower_extension(it->path().string()))) found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
       out.files.insert(out.files.end(), found.begin(), found.end());

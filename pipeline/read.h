@@ -1,9 +1,13 @@
 // read.h: get documents into the pipeline.
 //
-// A reader fills Document::source and Document::text (plus meta). For .txt
-// and .md files text is the file's bytes unchanged, so evidence offsets
-// index the original file. Failures (missing, unreadable, a directory)
-// become Document::error, never an exception: every input yields a record.
+// A reader fills Document::source and Document::text (plus meta,
+// page_starts, masked). For .txt and .md files text is the file's bytes
+// unchanged, so evidence offsets index the original file; HTML, PDF and JSON
+// readers (read_html.h, read_pdf.h, read_json.h) produce a text and offsets
+// index that. The furniture filter (furniture.h) only adds Document::masked
+// ranges, never changes text. Failures (missing, unreadable, a directory, a
+// broken PDF, a bad JSON line) become Document::error, never an exception:
+// every input yields a record.
 #pragma once
 
 #include <istream>
@@ -20,8 +24,64 @@ inline constexpr size_t kMaxDocumentBytes = size_t{256} << 20;
 Document read_file(const std::string& path);
 Document read_stream(std::istream& in, const std::string& source_name);
 
-// Expands files and folders (recursively; only regular files with a known
-// extension inside folders; explicit files are taken whatever their
+// Input formats; kAuto picks by extension (.html/.htm, .pdf, .json, .jsonl/.ndjson;
+// anything else is text).
+enum class InputFormat { kAuto, kText, kHtml, kPdf, kJson, kJsonl };
+// Parses "auto", "text", "html", "pdf", "json", "jsonl"; false if unknown.
+bool parse_input_format(const std::string& name, InputFormat* out);
+InputFormat detect_format(const std::string& path);
+
+struct ReadOptions {
+  InputFormat format = InputFormat::kAuto;
+  bool drop_furniture = true;  // the scraped-page line filter (furniture.h)
+};
+
+// Reads one document of any single-document format (text, html, pdf, json),
+// chosen by opts.format (kAuto: by extension, see detect_format), then masks
+// furniture lines if opts.drop_furniture. For .txt/.md, Document::text is
+// the file's bytes; for other formats it is the text the reader produced,
+// and evidence offsets index that text. kJsonl gives an error record (a
+// JSONL file holds many documents: use JsonlReader). Thread-safe; never throws.
+Document read_document(const std::string& path, const ReadOptions& opts);
+
+// The same for a stream (standard input): kAuto and kText read the bytes as
+// text; kHtml, kPdf, kJson parse them; kJsonl is an error record.
+Document read_stream(std::istream& in, const std::string& source_name, const ReadOptions& opts);
+
+// Reads a JSON Lines stream one document per line: {"id", "text", ...}
+// (the field rules of read_json.h). Document::source is "id", else
+// "<source_name>#<line>"; other fields go to Document::meta. A line that does
+// not parse, is not an object, lacks a string "text" or is over
+// kMaxDocumentBytes yields a Document with source "<source_name>#<line>" and
+// `error` "<source_name>:<line>: <problem>"; reading goes on with the next
+// line. Lines are read one at a time (never the whole stream); a UTF-8 BOM
+// and CR before LF are ignored. Furniture lines in "text" are masked when
+// opts.drop_furniture (opts.format is ignored). Not thread-safe (one reader
+// per stream); never throws.
+class JsonlReader {
+ public:
+  JsonlReader(std::istream& in, std::string source_name, ReadOptions opts = {})
+      : in_(in), source_(std::move(source_name)), opts_(opts) {}
+  // False at end of stream. Blank lines are skipped (not documents).
+  bool next(Document* doc);
+  // Line number of the document last returned (1-based).
+  size_t line_number() const { return line_; }
+
+ private:
+  // Reads one line into buf_ (without the line end); false at end of stream.
+  // *too_long: the line was over kMaxDocumentBytes (buf_ holds only a prefix).
+  bool read_line(bool* too_long);
+
+  std::istream& in_;
+  std::string source_;
+  ReadOptions opts_;
+  size_t line_ = 0;
+  std::string buf_;
+};
+
+// Expands files and folders (recursively; inside folders only regular files
+// with a known extension: .txt .md .markdown .text .html .htm .pdf .json
+// .jsonl .ndjson, any case; explicit files are taken whatever their
 // extension) into a stable, sorted list. "-" stays "-". Problems (missing
 // path) are returned as error entries: {path, message}.
 struct InputList {

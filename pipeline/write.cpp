@@ -1,6 +1,12 @@
 #include "write.h"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+#include "write_formats.h"
 
 namespace ttptag {
 
@@ -51,6 +57,156 @@ json to_json(const Document& doc) {
 void write_jsonl(const Document& doc, std::ostream& out) {
   // Invalid UTF-8 in evidence text must not abort the batch: replace it.
   out << to_json(doc).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+bool parse_output_format(const std::string& name, OutputFormat* out) {
+  static const std::pair<const char*, OutputFormat> kNames[] = {
+      {"jsonl", OutputFormat::kJsonl}, {"csv", OutputFormat::kCsv},
+      {"stix", OutputFormat::kStix},   {"misp", OutputFormat::kMisp},
+      {"navigator", OutputFormat::kNavigator}, {"text", OutputFormat::kText}};
+  for (const auto& [n, f] : kNames) {
+    if (name == n) {
+      *out = f;
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace detail {
+
+std::string format_timestamp(std::time_t t, int millis) {
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return "1970-01-01T00:00:00.000Z";
+  char date[24];
+  if (std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0) return "1970-01-01T00:00:00.000Z";
+  const int ms = millis < 0 ? 0 : millis > 999 ? 999 : millis;
+  std::string out = date;
+  out += '.';
+  out += static_cast<char>('0' + ms / 100);
+  out += static_cast<char>('0' + ms / 10 % 10);
+  out += static_cast<char>('0' + ms % 10);
+  out += 'Z';
+  return out;
+}
+
+std::string now_timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  return format_timestamp(static_cast<std::time_t>(ms / 1000), static_cast<int>(ms % 1000));
+}
+
+std::string format_score(double score) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", score);
+  return buf;
+}
+
+std::string to_stix_timestamp(const std::string& date) {
+  // Digits at [pos, pos + n) as a number, or -1.
+  auto num = [&](size_t pos, size_t n) -> int {
+    if (pos + n > date.size()) return -1;
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (date[i] < '0' || date[i] > '9') return -1;
+      v = v * 10 + (date[i] - '0');
+    }
+    return v;
+  };
+  int year = num(0, 4), month = num(5, 2), day = num(8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || date[4] != '-' || date[7] != '-')
+    return "";
+  int hour = 0, minute = 0, second = 0, millis = 0;
+  long offset = 0;  // seconds east of UTC
+  size_t pos = 10;
+  if (pos < date.size() && (date[pos] == 'T' || date[pos] == 't' || date[pos] == ' ')) {
+    hour = num(pos + 1, 2);
+    minute = num(pos + 4, 2);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || date[pos + 3] != ':') return "";
+    pos += 6;
+    if (pos < date.size() && date[pos] == ':') {
+      second = num(pos + 1, 2);
+      if (second < 0 || second > 60) return "";
+      pos += 3;
+      if (pos < date.size() && date[pos] == '.') {
+        ++pos;
+        int scale = 100;
+        while (pos < date.size() && date[pos] >= '0' && date[pos] <= '9') {
+          millis += (date[pos] - '0') * scale;
+          scale /= 10;
+          ++pos;
+        }
+      }
+    }
+    if (pos < date.size()) {
+      if (date[pos] == 'Z' || date[pos] == 'z') {
+        ++pos;
+      } else if (date[pos] == '+' || date[pos] == '-') {
+        int oh = num(pos + 1, 2), om = num(pos + 4, 2);
+        if (oh < 0 || om < 0 || date[pos + 3] != ':') return "";
+        offset = (date[pos] == '+' ? 1 : -1) * (oh * 3600L + om * 60L);
+        pos += 6;
+      }
+    }
+  }
+  if (pos != date.size()) return "";
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second > 59 ? 59 : second;
+  std::time_t t = timegm(&tm);
+  if (t == static_cast<std::time_t>(-1)) return "";
+  return format_timestamp(t - offset, millis);
+}
+
+std::string document_title(const Document& doc) {
+  auto it = doc.meta.find("title");
+  if (it != doc.meta.end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+  return doc.source;
+}
+
+const Tactic* primary_tactic(const Catalog* catalog, const std::string& technique_id) {
+  if (catalog == nullptr) return nullptr;
+  const Technique* t = catalog->find(technique_id);
+  if (t == nullptr || t->tactics.empty()) return nullptr;
+  return catalog->tactic(t->tactics.front());
+}
+
+}  // namespace detail
+
+namespace {
+
+class JsonlWriter : public ResultWriter {
+ public:
+  explicit JsonlWriter(std::ostream& out) : out_(out) {}
+  void write(const Document& doc) override { write_jsonl(doc, out_); }
+  void finish() override { out_.flush(); }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ResultWriter> make_writer(OutputFormat format, std::ostream& out, const WriterOptions& opts) {
+  switch (format) {
+    case OutputFormat::kJsonl:
+      return std::make_unique<JsonlWriter>(out);
+    case OutputFormat::kCsv:
+      return detail::make_csv_writer(out, opts);
+    case OutputFormat::kText:
+      return detail::make_text_writer(out, opts);
+    case OutputFormat::kStix:
+      return detail::make_stix_writer(out, opts);
+    case OutputFormat::kNavigator:
+      return detail::make_navigator_writer(out, opts);
+    case OutputFormat::kMisp:
+      return detail::make_misp_writer(out, opts);
+  }
+  return std::make_unique<JsonlWriter>(out);
 }
 
 }  // namespace ttptag

@@ -1,0 +1,154 @@
+// PDF input through poppler-cpp (the rules are in read_pdf.h).
+#include "read_pdf.h"
+
+#include <poppler-document.h>
+#include <poppler-global.h>
+#include <poppler-page.h>
+
+#include <climits>
+#include <ctime>
+#include <memory>
+#include <mutex>
+
+#include "read.h"
+
+namespace ttptag {
+
+namespace {
+
+// poppler prints parse errors to stderr by default; a batch should not.
+void quiet(const std::string&, void*) {}
+
+void silence_poppler() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function(quiet, nullptr); });
+}
+
+std::string utf8(const poppler::ustring& s) {
+  const poppler::byte_array bytes = s.to_utf8();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+bool is_lower_ascii(char c) { return c >= 'a' && c <= 'z'; }
+bool is_letter_ascii(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// CR LF and lone CR become LF; form feeds go; trailing white space of each
+// line and of the page goes.
+std::string clean_lines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\f') continue;
+    if (c == '\r') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') continue;
+      c = '\n';
+    }
+    if (c == '\n') {
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+    }
+    out += c;
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\n')) out.pop_back();
+  size_t lead = 0;
+  while (lead < out.size() && out[lead] == '\n') ++lead;
+  out.erase(0, lead);
+  return out;
+}
+
+std::string iso_date(std::time_t t) {
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return "";
+  char buf[32];
+  if (std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) return "";
+  return buf;
+}
+
+}  // namespace
+
+std::string join_hyphenated_lines(std::string_view text) {
+  constexpr std::string_view kSoftHyphen = "\xC2\xAD";
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t nl = text.find('\n', i);
+    if (nl == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    std::string_view line = text.substr(i, nl - i);
+    const char next = nl + 1 < text.size() ? text[nl + 1] : '\0';
+    if (line.size() >= kSoftHyphen.size() + 1 && line.substr(line.size() - kSoftHyphen.size()) == kSoftHyphen &&
+        next != '\0' && next != '\n' && next != ' ') {
+      out.append(line.substr(0, line.size() - kSoftHyphen.size()));  // "disinfor\u00AD" + "mation"
+    } else if (line.size() >= 2 && line.back() == '-' && is_letter_ascii(line[line.size() - 2]) &&
+               is_lower_ascii(next)) {
+      out.append(line.substr(0, line.size() - 1));  // "disinfor-" + "mation"
+    } else {
+      out.append(line);
+      out += '\n';
+    }
+    i = nl + 1;
+  }
+  return out;
+}
+
+Document pdf_to_document(std::string_view bytes, const std::string& source) {
+  silence_poppler();
+  Document doc;
+  doc.source = source;
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) {
+    doc.error = source + ": PDF too large to read";
+    return doc;
+  }
+  try {
+    std::unique_ptr<poppler::document> pdf(
+        poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
+    if (!pdf) {
+      doc.error = source + ": cannot read PDF: not a PDF, or damaged (pdf-unreadable)";
+      return doc;
+    }
+    if (pdf->is_locked()) {
+      doc.error = source + ": cannot read PDF: it is password protected (pdf-encrypted)";
+      return doc;
+    }
+    const int pages = pdf->pages();
+    for (int i = 0; i < pages; ++i) {
+      std::string text;
+      std::unique_ptr<poppler::page> page(pdf->create_page(i));
+      if (page) {
+        text = join_hyphenated_lines(
+            clean_lines(utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout))));
+      }
+      if (!doc.text.empty() && !text.empty()) doc.text += "\n\n";
+      doc.page_starts.push_back(doc.text.size());
+      doc.text += text;
+    }
+    const std::string title = utf8(pdf->info_key("Title"));
+    if (!title.empty()) doc.meta["title"] = title;
+    const std::time_t created = pdf->info_date_t("CreationDate");
+    if (created > 0) {
+      const std::string date = iso_date(created);
+      if (!date.empty()) doc.meta["date"] = date;
+    }
+  } catch (const std::exception& e) {
+    doc = Document();
+    doc.source = source;
+    doc.error = source + ": cannot read PDF: " + e.what();
+    return doc;
+  }
+  if (doc.text.empty()) {
+    doc.warnings.push_back({"pdf-no-text", "the PDF has no extractable text (" + std::to_string(doc.page_starts.size()) +
+                                               " pages; a scan needs OCR first)"});
+  }
+  return doc;
+}
+
+Document read_pdf(const std::string& path) {
+  Document file = read_file(path);
+  if (!file.error.empty()) return file;
+  return pdf_to_document(file.text, path);
+}
+
+}  // namespace ttptag
