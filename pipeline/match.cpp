@@ -108,17 +108,34 @@ class DocMatcher {
       }
     }
     if (rule.unless) {
-      StringPiece veto;
-      if (rule.unless->Match(StringPiece(sentence.data(), sentence.size()), 0, sentence.size(),
-                             RE2::UNANCHORED, &veto, 1)) {
+      const StringPiece* veto = unless_match(*rule.unless, sentence_index, sentence);
+      if (veto) {
         doc_.suppressed.push_back(Suppression{rule_index, sentence_index, s.begin + spans[0].first,
-                                              s.begin + spans[0].second, std::string(veto.data(), veto.size())});
+                                              s.begin + spans[0].second, std::string(veto->data(), veto->size())});
         return;
       }
     }
     for (const auto& [b, e] : spans) {
       doc_.matches.push_back(Match{rule_index, sentence_index, s.begin + b, s.begin + e});
     }
+  }
+
+  // The first match of `unless` in the sentence, or nullptr. Rules of one
+  // pack share their compiled `unless` (rules.cpp), so each distinct one
+  // runs once per sentence.
+  const StringPiece* unless_match(const RE2& unless, size_t sentence_index, std::string_view sentence) {
+    if (sentence_index != unless_sentence_) {
+      unless_cache_.clear();
+      unless_sentence_ = sentence_index;
+    }
+    for (const auto& [re, found, veto] : unless_cache_) {
+      if (re == &unless) return found ? &veto : nullptr;
+    }
+    StringPiece veto;
+    bool found = unless.Match(StringPiece(sentence.data(), sentence.size()), 0, sentence.size(),
+                              RE2::UNANCHORED, &veto, 1);
+    unless_cache_.push_back({&unless, found, veto});
+    return found ? &unless_cache_.back().veto : nullptr;
   }
 
   void run(bool use_set) {
@@ -153,6 +170,13 @@ class DocMatcher {
   const RuleSet& rules_;
   Document& doc_;
   std::vector<std::pair<size_t, size_t>> paragraphs_;
+  struct UnlessResult {
+    const RE2* re;
+    bool found;
+    StringPiece veto;
+  };
+  std::vector<UnlessResult> unless_cache_;  // for sentence unless_sentence_
+  size_t unless_sentence_ = static_cast<size_t>(-1);
 };
 
 }  // namespace

@@ -259,6 +259,26 @@ class Compiler {
     return re;
   }
 
+  // Like compile() when only validity matters: a regex that compiled once
+  // is not compiled again (pack-wide `unless` items repeat in every rule).
+  bool check(const std::string& rx, const std::string& shown, const std::string& file, int line,
+             const std::string& rule) {
+    if (valid_.count(rx)) return true;
+    if (!compile(rx, shown, file, line, rule)) return false;
+    valid_.insert(rx);
+    return true;
+  }
+
+  // compile() for a regex many rules hold alike (the combined `unless`):
+  // compiled once and shared; RE2 is thread-safe and immutable.
+  std::shared_ptr<const RE2> compile_shared(const std::string& rx, const std::string& shown,
+                                            const std::string& file, int line, const std::string& rule) {
+    if (auto it = shared_.find(rx); it != shared_.end()) return it->second;
+    std::shared_ptr<const RE2> re = compile(rx, shown, file, line, rule);
+    if (re) shared_.emplace(rx, re);
+    return re;
+  }
+
   // Upper-case letters in a pattern never match case-folded text.
   void check_case(const std::string& pattern, const std::string& file, int line,
                   const std::string& rule) {
@@ -300,6 +320,8 @@ class Compiler {
   const LoadOptions& opts_;
   std::vector<Issue>* issues_;
   Lists lists_;
+  std::set<std::string> valid_;                                  // check() cache
+  std::map<std::string, std::shared_ptr<const RE2>> shared_;     // compile_shared() cache
 };
 
 const std::set<std::string> kPackFields = {"pack", "version", "description", "lists", "unless", "rules"};
@@ -484,6 +506,15 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         return rx;
       };
       bool triggers_ok = true;
+      // Phrases are checked one by one only if their combined trigger fails
+      // to compile (a phrase is quoted text and lists, so it can fail only by
+      // size or by matching empty, and then so does the alternation). Their
+      // issues then go where a phrase-by-phrase check would have put them.
+      struct PhraseCheck {
+        std::string rx, phrase;
+        size_t issue_at;  // issues->size() when the phrase was read
+      };
+      std::vector<PhraseCheck> phrase_checks;
       for (const auto& p : phrases) {
         std::string err;
         std::string rx = comp.phrase_regex(p, &err);
@@ -493,13 +524,13 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
           triggers_ok = false;
           continue;
         }
-        if (!comp.compile(rx, p, file, line, rule.id)) triggers_ok = false;
+        phrase_checks.push_back({rx, p, issues->size()});
         rule.trigger_sources.push_back(rx);
       }
       for (const auto& p : patterns) {
         comp.check_case(p, file, line, rule.id);
         std::string rx = expand_pattern(p);
-        if (rx.empty() || !comp.compile(rx, p, file, line, rule.id)) {
+        if (rx.empty() || !comp.check(rx, p, file, line, rule.id)) {
           triggers_ok = false;
           continue;
         }
@@ -537,12 +568,12 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         std::string alt;
         for (const auto& u : unless) {
           std::string rx = expand_pattern(u);
-          if (rx.empty() || !comp.compile(rx, u, file, line, rule.id)) continue;
+          if (rx.empty() || !comp.check(rx, u, file, line, rule.id)) continue;
           if (!alt.empty()) alt += '|';
           alt += "(?:" + rx + ")";
           rule.unless_sources.push_back(u);
         }
-        if (!alt.empty()) rule.unless = comp.compile(alt, "unless", file, line, rule.id);
+        if (!alt.empty()) rule.unless = comp.compile_shared(alt, "unless", file, line, rule.id);
       }
       if (rule.trigger_sources.empty() && rule.near.empty() && triggers_ok) {
         problem("no-trigger", "a rule needs \"phrases\", \"patterns\" or \"near\"");
@@ -558,6 +589,16 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         trigger = rule.near.front().a->pattern();
       }
       if (!trigger.empty()) rule.trigger = comp.compile(trigger, "triggers", file, line, rule.id);
+      if (!rule.trigger && !phrase_checks.empty()) {
+        size_t shift = 0;
+        for (const auto& c : phrase_checks) {
+          const size_t before = issues->size();
+          comp.check(c.rx, c.phrase, file, line, rule.id);
+          std::rotate(issues->begin() + static_cast<long>(c.issue_at + shift),
+                      issues->begin() + static_cast<long>(before), issues->end());
+          shift += issues->size() - before;
+        }
+      }
       // examples
       if (r.contains("examples")) {
         const json& ex = r["examples"];

@@ -58,7 +58,8 @@ struct Rule {
   std::vector<std::unique_ptr<RE2>> all;      // each must occur in scope
   std::vector<std::string> all_sources;
   std::vector<Near> near;                      // each must hold in scope
-  std::unique_ptr<RE2> unless;                 // vetoes, same sentence
+  std::shared_ptr<const RE2> unless;           // vetoes, same sentence (rules with the same
+                                               // vetoes share one compiled RE2)
   std::vector<std::string> unless_sources;
   std::vector<std::string> match_examples;
   std::vector<std::string> no_match_examples;

@@ -2,7 +2,10 @@
 # Installs the Debian packages ttptag needs, if any are missing.
 # Sourced by demo.sh and test.sh. Uses apt-get as root, or through sudo.
 ttptag_packages=(build-essential cmake pkg-config libre2-dev libutf8proc-dev nlohmann-json3-dev
-  libcli11-dev libgtest-dev libgmock-dev python3)
+  libcli11-dev libgtest-dev libgmock-dev python3 libcpp-httplib-dev
+  libtbb-dev libgumbo-dev libpoppler-cpp-dev)
+# What only the tests need (test.sh installs them too): Dask for tests/cli/dask_example.sh.
+ttptag_test_packages=(python3-distributed)
 
 ttptag_install_deps() {
   local missing=()
@@ -19,6 +22,21 @@ ttptag_install_deps() {
   fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The browser test (tests/cli/review_e2e.sh): Debian's chromium, node and npm
+# (a node that ships its own npm needs no npm package), then playwright-core
+# as pinned in tests/e2e/package-lock.json.
+ttptag_install_e2e_deps() {
+  local extra=(chromium)
+  command -v node >/dev/null || extra+=(nodejs)
+  command -v npm >/dev/null || extra+=(npm)
+  ttptag_install_deps "${extra[@]}" || return 1
+  local e2e="$ttptag_root/tests/e2e"
+  if [ ! -f "$e2e/node_modules/.package-lock.json" ] ||
+     [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 }
 
 ttptag_build() {

@@ -1,0 +1,265 @@
+#include "batch.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+namespace ttptag {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// One document on its way through the pipeline.
+struct Unit {
+  Document doc;
+  std::string path;       // to read in the parallel stage, if need_read
+  bool need_read = false;
+  size_t input_bytes = 0;  // bytes of input consumed, for progress
+};
+
+bool is_jsonl(const std::string& path, const ReadOptions& read) {
+  if (read.format == InputFormat::kJsonl) return true;
+  return read.format == InputFormat::kAuto && path != "-" && detect_format(path) == InputFormat::kJsonl;
+}
+
+// Yields the inputs in order, one Unit per document. Not thread-safe: the
+// serial input stage owns it.
+class InputSource {
+ public:
+  InputSource(const InputList& inputs, const ReadOptions& read, std::istream& in)
+      : inputs_(inputs), read_(read), stdin_(in) {}
+
+  std::unique_ptr<Unit> next() {
+    if (error_ < inputs_.errors.size()) {
+      auto u = std::make_unique<Unit>();
+      u->doc.source = inputs_.errors[error_].first;
+      u->doc.error = inputs_.errors[error_].second;
+      ++error_;
+      return u;
+    }
+    while (true) {
+      if (jsonl_) {
+        auto u = std::make_unique<Unit>();
+        if (jsonl_->next(&u->doc)) {
+          u->input_bytes = jsonl_bytes(u->doc);
+          return u;
+        }
+        jsonl_.reset();
+        file_.reset();
+      }
+      if (file_index_ >= inputs_.files.size()) return nullptr;
+      const std::string& path = inputs_.files[file_index_++];
+      if (is_jsonl(path, read_)) {
+        if (path == "-") {
+          jsonl_ = std::make_unique<JsonlReader>(stdin_, "-");
+        } else {
+          file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+          if (!*file_) {
+            auto u = std::make_unique<Unit>();
+            u->doc.source = path;
+            std::error_code ec;
+            u->doc.error = "cannot read " + path + (fs::is_directory(path, ec) ? ": it is a folder"
+                                                    : fs::exists(path, ec)    ? ": permission denied or unreadable"
+                                                                              : ": no such file");
+            file_.reset();
+            return u;
+          }
+          jsonl_ = std::make_unique<JsonlReader>(*file_, path);
+          last_pos_ = 0;
+        }
+        continue;
+      }
+      auto u = std::make_unique<Unit>();
+      if (path == "-") {
+        u->doc = read_stream(stdin_, "-");  // a stream is read here, in order
+        u->input_bytes = u->doc.text.size();
+      } else {
+        u->path = path;
+        u->need_read = true;
+      }
+      return u;
+    }
+  }
+
+ private:
+  // Bytes of the JSONL stream consumed by the last document: the file
+  // position where it can be had, else the text size.
+  size_t jsonl_bytes(const Document& doc) {
+    if (file_) {
+      auto pos = file_->tellg();
+      if (pos >= 0) {
+        size_t p = static_cast<size_t>(pos), d = p - std::min(p, last_pos_);
+        last_pos_ = p;
+        return d;
+      }
+    }
+    return doc.text.size();
+  }
+
+  const InputList& inputs_;
+  const ReadOptions& read_;
+  std::istream& stdin_;
+  size_t error_ = 0, file_index_ = 0;
+  std::unique_ptr<std::ifstream> file_;
+  std::unique_ptr<JsonlReader> jsonl_;
+  size_t last_pos_ = 0;
+};
+
+// The parallel stage: read (if needed) and tag. Never throws.
+void process(Unit& u, const ReadOptions& read, const Tagger& tagger) {
+  try {
+    if (u.need_read) {
+      u.doc = read_document(u.path, read);
+      std::error_code ec;
+      auto size = fs::file_size(u.path, ec);
+      u.input_bytes = ec ? u.doc.text.size() : static_cast<size_t>(size);
+    }
+    tagger.run(u.doc);
+  } catch (const std::exception& e) {
+    u.doc.error = "internal error while tagging: " + std::string(e.what());
+  }
+}
+
+// "12.3 MB/s", ETA and counts on one terminal line, redrawn at most 5 times
+// a second; finish() ends the line.
+class Progress {
+ public:
+  Progress(std::ostream* out, const InputList& inputs, const ReadOptions& read) : out_(out) {
+    if (!out_) return;
+    start_ = last_ = Clock::now();
+    bool sizes_known = true;
+    for (const auto& f : inputs.files) {
+      std::error_code ec;
+      if (f == "-") {
+        sizes_known = false;
+        docs_known_ = false;
+        continue;
+      }
+      if (is_jsonl(f, read)) docs_known_ = false;
+      auto s = fs::file_size(f, ec);
+      if (!ec) total_bytes_ += static_cast<size_t>(s);
+    }
+    if (!sizes_known) total_bytes_ = 0;
+    total_docs_ = inputs.files.size() + inputs.errors.size();
+  }
+
+  void update(size_t docs, size_t bytes, bool force = false) {
+    if (!out_) return;
+    auto now = Clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double mb = static_cast<double>(bytes) / 1e6;
+    double rate = secs > 0 ? mb / secs : 0;
+    char line[160];
+    int n = std::snprintf(line, sizeof line, "\rttptag: %zu", docs);
+    if (docs_known_) n += std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "/%zu", total_docs_);
+    n += std::snprintf(line + n, sizeof line - static_cast<size_t>(n), " docs  %.1f", mb);
+    if (total_bytes_) {
+      n += std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "/%.1f", static_cast<double>(total_bytes_) / 1e6);
+    }
+    n += std::snprintf(line + n, sizeof line - static_cast<size_t>(n), " MB  %.1f MB/s", rate);
+    if (total_bytes_ && rate > 0 && bytes <= total_bytes_) {
+      auto eta = static_cast<long>(static_cast<double>(total_bytes_ - bytes) / 1e6 / rate);
+      n += std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "  ETA %ld:%02ld", eta / 60, eta % 60);
+    }
+    std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "   ");
+    *out_ << line << std::flush;
+  }
+
+  void finish(size_t docs, size_t bytes) {
+    if (!out_) return;
+    update(docs, bytes, true);
+    *out_ << '\n' << std::flush;
+  }
+
+ private:
+  std::ostream* out_;
+  Clock::time_point start_, last_;
+  size_t total_bytes_ = 0, total_docs_ = 0;
+  bool docs_known_ = true;
+};
+
+}  // namespace
+
+size_t default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Tagger& tagger,
+                      ResultWriter& writer, const BatchOptions& opts) {
+  const size_t jobs = opts.jobs ? opts.jobs : default_jobs();
+  const size_t tokens = opts.max_in_flight ? opts.max_in_flight : 4 * jobs;
+  std::istream& in = opts.stdin_stream ? *opts.stdin_stream : std::cin;
+  // std::cin is tied to std::cout: every read would flush std::cout from the
+  // input thread while the output stage writes it (a data race that can
+  // duplicate output). Results are flushed by the output stage instead.
+  struct Untie {
+    std::istream& in;
+    std::ostream* tie = in.tie(nullptr);
+    ~Untie() { in.tie(tie); }
+  } untie{in};
+  InputSource source(inputs, read, in);
+  Progress progress(opts.progress, inputs, read);
+  BatchCounts counts;
+  size_t input_bytes = 0;
+
+  auto emit = [&](Unit& u) {
+    writer.write(u.doc);
+    if (opts.flush) opts.flush->flush();
+    ++counts.inputs;
+    if (u.doc.error.empty()) {
+      ++counts.results;
+      counts.bytes += u.doc.text.size();
+    } else {
+      ++counts.errors;
+    }
+    input_bytes += u.input_bytes;
+    progress.update(counts.inputs, input_bytes);
+  };
+
+  if (jobs == 1) {
+    // One thread: the same stages, in a plain loop.
+    while (auto u = source.next()) {
+      process(*u, read, tagger);
+      emit(*u);
+    }
+  } else {
+    // More jobs than cores is allowed (oneTBB caps its workers at the core
+    // count unless told otherwise).
+    tbb::global_control allow(tbb::global_control::max_allowed_parallelism, jobs);
+    tbb::task_arena arena(static_cast<int>(jobs));
+    arena.execute([&] {
+      tbb::parallel_pipeline(
+          tokens,
+          tbb::make_filter<void, Unit*>(tbb::filter_mode::serial_in_order,
+                                        [&](tbb::flow_control& fc) -> Unit* {
+                                          auto u = source.next();
+                                          if (!u) fc.stop();
+                                          return u.release();
+                                        }) &
+              tbb::make_filter<Unit*, Unit*>(tbb::filter_mode::parallel,
+                                             [&](Unit* u) {
+                                               process(*u, read, tagger);
+                                               return u;
+                                             }) &
+              tbb::make_filter<Unit*, void>(tbb::filter_mode::serial_in_order, [&](Unit* u) {
+                std::unique_ptr<Unit> owned(u);
+                emit(*owned);
+              }));
+    });
+  }
+  progress.finish(counts.inputs, input_bytes);
+  return counts;
+}
+
+}  // namespace ttptag

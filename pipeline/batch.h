@@ -1,0 +1,52 @@
+// batch.h: tag many documents, in parallel, with results in input order.
+//
+// A three-stage oneTBB parallel_pipeline: a serial, in-order input stage
+// takes the next input (a path to read, or one JSON line already parsed);
+// a parallel stage reads the file (if needed) and runs the Tagger; a serial,
+// in-order output stage hands each result to the ResultWriter. At most
+// `max_in_flight` documents exist at once, so memory does not grow with the
+// input, and the output is the same byte for byte whatever `jobs` is.
+//
+// Inputs: every path in InputList::files is one document, except "-" with
+// ReadOptions::format kJsonl and any path that reads as JSONL (.jsonl, or
+// format kJsonl), which yield one document per line. InputList::errors
+// become error records first. A document that fails (unreadable, a bad
+// JSON line, an exception inside a stage) becomes an error record; the
+// batch goes on.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <ostream>
+
+#include "read.h"
+#include "tagger.h"
+#include "write.h"
+
+namespace ttptag {
+
+struct BatchOptions {
+  size_t jobs = 0;                 // worker threads; 0 = all cores; 1 = no threads
+  size_t max_in_flight = 0;        // documents in the pipeline at once; 0 = 4 * jobs
+  std::istream* stdin_stream = nullptr;  // what "-" reads; nullptr = std::cin
+  std::ostream* flush = nullptr;   // flushed after every result (streaming), if set
+  std::ostream* progress = nullptr;  // progress bar (a terminal) here, if set
+};
+
+struct BatchCounts {
+  size_t inputs = 0;   // documents seen (every one yields a record)
+  size_t results = 0;  // tagged
+  size_t errors = 0;   // error records
+  size_t bytes = 0;    // bytes of document text tagged
+};
+
+// Runs read -> tag -> write over `inputs`. Calls writer.write() once per
+// input document, in input order, from one thread at a time; does not call
+// writer.finish(). inputs == results + errors.
+BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Tagger& tagger,
+                      ResultWriter& writer, const BatchOptions& opts);
+
+// Worker threads `jobs` = 0 stands for: the machine's cores (at least 1).
+size_t default_jobs();
+
+}  // namespace ttptag

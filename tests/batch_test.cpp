@@ -1,0 +1,141 @@
+#include "batch.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "test_util.h"
+
+namespace ttptag {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Records what the batch hands over, as JSON Lines (write_jsonl), and
+// checks it is called from one thread at a time.
+class RecordingWriter : public ResultWriter {
+ public:
+  void write(const Document& doc) override {
+    EXPECT_FALSE(busy_) << "write() called concurrently";
+    busy_ = true;
+    write_jsonl(doc, out);
+    sources.push_back(doc.source);
+    busy_ = false;
+  }
+  std::ostringstream out;
+  std::vector<std::string> sources;
+
+ private:
+  bool busy_ = false;
+};
+
+class BatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<Issue> issues;
+    rules_ = testing::load_or_die(testing::data("rules/good"), nullptr, &issues);
+    ASSERT_FALSE(has_errors(issues));
+    tagger_ = std::make_unique<Tagger>(*rules_, AggregateOptions{});
+  }
+
+  // A folder of `n` articles of varied sizes; some fire rules, one is empty.
+  std::string make_corpus(size_t n) {
+    fs::path dir = fs::path(::testing::TempDir()) / "batch_corpus";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "sub");
+    for (size_t i = 0; i < n; ++i) {
+      std::string text;
+      for (size_t k = 0; k < 1 + (i * 7) % 40; ++k) {
+        text += (k % 5 == 0) ? "Dozens of accounts were posing as U.S. voters online. "
+                             : "The committee met on Tuesday to discuss the budget. ";
+        if (k % 9 == 0) text += "\n\n";
+      }
+      if (i == 3) text.clear();
+      std::string name = "doc-" + std::to_string(1000 + i).substr(1) + ".txt";
+      std::ofstream(i % 4 ? dir / name : dir / "sub" / name, std::ios::binary) << text;
+    }
+    return dir.string();
+  }
+
+  BatchCounts run(const InputList& inputs, size_t jobs, RecordingWriter* w, size_t in_flight = 0,
+                  std::istream* in = nullptr, ReadOptions read = {}) {
+    BatchOptions bo;
+    bo.jobs = jobs;
+    bo.max_in_flight = in_flight;
+    bo.stdin_stream = in;
+    return run_batch(inputs, read, *tagger_, *w, bo);
+  }
+
+  std::unique_ptr<RuleSet> rules_;
+  std::unique_ptr<Tagger> tagger_;
+};
+
+TEST_F(BatchTest, OneAndFourJobsGiveByteIdenticalOutputInInputOrder) {
+  InputList inputs = expand_inputs({make_corpus(60), "/nonexistent/ttptag/missing.txt"});
+  ASSERT_EQ(inputs.files.size(), 61u);
+  RecordingWriter one, four, few_tokens;
+  BatchCounts c1 = run(inputs, 1, &one);
+  BatchCounts c4 = run(inputs, 4, &four);
+  BatchCounts c2 = run(inputs, 2, &few_tokens, /*in_flight=*/2);
+  EXPECT_EQ(one.out.str(), four.out.str());
+  EXPECT_EQ(one.out.str(), few_tokens.out.str());
+  EXPECT_EQ(one.sources, inputs.files);  // input order
+  for (const BatchCounts& c : {c1, c4, c2}) {
+    EXPECT_EQ(c.inputs, 61u);
+    EXPECT_EQ(c.inputs, c.results + c.errors);
+    EXPECT_EQ(c.errors, 1u);  // the missing file
+  }
+  EXPECT_NE(one.out.str().find("demo.impersonation"), std::string::npos);
+}
+
+TEST_F(BatchTest, ListingErrorsComeFirstAndCount) {
+  InputList inputs;
+  inputs.errors.push_back({"/nope", "cannot list folder: gone"});
+  inputs.files.push_back(make_corpus(2) + "/sub/doc-000.txt");
+  RecordingWriter w;
+  BatchCounts c = run(inputs, 4, &w);
+  EXPECT_EQ(c.inputs, 2u);
+  EXPECT_EQ(c.errors, 1u);
+  ASSERT_EQ(w.sources.size(), 2u);
+  EXPECT_EQ(w.sources[0], "/nope");
+}
+
+// The streaming contract (RDD.pipe, Hadoop Streaming): one record per input
+// line, in order, carrying the line's id; a bad line in the middle is an
+// error record with its line number, and the lines after it are tagged.
+TEST_F(BatchTest, JsonlStreamWithABadLineInTheMiddle) {
+  std::string stream =
+      "{\"id\": \"a\", \"text\": \"Dozens of accounts were posing as U.S. voters.\"}\n"
+      "{\"id\": \"b\", \"text\": \"The budget passed.\"}\n"
+      "{\"id\": \"c\", \"text\": \"unterminated\n"
+      "\n"
+      "{\"id\": \"d\", \"text\": \"Accounts posing as U.S. voters again.\", \"lang\": \"en\"}\n";
+  InputList inputs;
+  inputs.files.push_back("-");
+  ReadOptions read;
+  read.format = InputFormat::kJsonl;
+  for (size_t jobs : {1, 4}) {
+    std::istringstream in(stream);
+    RecordingWriter w;
+    BatchCounts c = run(inputs, jobs, &w, 0, &in, read);
+    EXPECT_EQ(c.inputs, 4u);
+    EXPECT_EQ(c.results, 3u);
+    EXPECT_EQ(c.errors, 1u);
+    std::istringstream lines(w.out.str());
+    std::vector<nlohmann::json> recs;
+    for (std::string line; std::getline(lines, line);) recs.push_back(nlohmann::json::parse(line));
+    ASSERT_EQ(recs.size(), 4u);
+    EXPECT_EQ(recs[0]["doc"], "a");
+    EXPECT_EQ(recs[1]["doc"], "b");
+    EXPECT_TRUE(recs[2].contains("error"));
+    EXPECT_NE(recs[2].dump().find('3'), std::string::npos) << "error names line 3: " << recs[2];
+    EXPECT_EQ(recs[3]["doc"], "d");
+    EXPECT_FALSE(recs[0]["techniques"].empty());
+    EXPECT_FALSE(recs[3]["techniques"].empty());
+  }
+}
+
+}  // namespace
+}  // namespace ttptag
