@@ -85,6 +85,15 @@ class DocMatcher {
     std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
     auto spans = find_all(*rule.trigger, sentence);
     if (spans.empty()) return;
+    // Vetoes first, so `explain` shows a denial even when other conditions fail too.
+    if (rule.unless) {
+      const StringPiece* veto = unless_match(*rule.unless, sentence_index, sentence);
+      if (veto) {
+        doc_.suppressed.push_back(Suppression{rule_index, sentence_index, s.begin + spans[0].first,
+                                              s.begin + spans[0].second, std::string(veto->data(), veto->size())});
+        return;
+      }
+    }
     std::string_view scope = scope_text(rule, s);
     for (const auto& re : rule.all) {
       if (!RE2::PartialMatch(StringPiece(scope.data(), scope.size()), *re)) return;
@@ -105,14 +114,6 @@ class DocMatcher {
         spans = {near_span};
       } else {
         return;  // the pair is not in this sentence: its own sentence reports it
-      }
-    }
-    if (rule.unless) {
-      const StringPiece* veto = unless_match(*rule.unless, sentence_index, sentence);
-      if (veto) {
-        doc_.suppressed.push_back(Suppression{rule_index, sentence_index, s.begin + spans[0].first,
-                                              s.begin + spans[0].second, std::string(veto->data(), veto->size())});
-        return;
       }
     }
     for (const auto& [b, e] : spans) {

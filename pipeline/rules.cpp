@@ -259,6 +259,25 @@ class Compiler {
     return re;
   }
 
+  // compile(), for a matcher a rule keeps: the RE2 gets opts_.match_mem, so
+  // its DFA cache has room; issues are exactly those of compile() with
+  // max_regex_mem. The lint budget check is skipped only when the program is
+  // far inside it (an eighth of RE2's instruction budget for max_regex_mem).
+  std::unique_ptr<RE2> compile_matcher(const std::string& rx, const std::string& shown,
+                                       const std::string& file, int line, const std::string& rule) {
+    if (opts_.match_mem <= opts_.max_regex_mem) return compile(rx, shown, file, line, rule);
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(opts_.match_mem);
+    auto re = std::make_unique<RE2>(rx, o);
+    const int64_t lint_instructions = opts_.max_regex_mem * 2 / 3 / 4 / 8;  // as RE2 budgets a forward program
+    if (re->ok() && int64_t{re->ProgramSize()} * 8 <= lint_instructions && !RE2::PartialMatch("", *re)) {
+      return re;
+    }
+    if (!compile(rx, shown, file, line, rule) || !re->ok()) return nullptr;
+    return re;
+  }
+
   // Like compile() when only validity matters: a regex that compiled once
   // is not compiled again (pack-wide `unless` items repeat in every rule).
   bool check(const std::string& rx, const std::string& shown, const std::string& file, int line,
@@ -274,7 +293,7 @@ class Compiler {
   std::shared_ptr<const RE2> compile_shared(const std::string& rx, const std::string& shown,
                                             const std::string& file, int line, const std::string& rule) {
     if (auto it = shared_.find(rx); it != shared_.end()) return it->second;
-    std::shared_ptr<const RE2> re = compile(rx, shown, file, line, rule);
+    std::shared_ptr<const RE2> re = compile_matcher(rx, shown, file, line, rule);
     if (re) shared_.emplace(rx, re);
     return re;
   }
@@ -539,7 +558,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
       for (const auto& p : alls) {
         comp.check_case(p, file, line, rule.id);
         std::string rx = expand_pattern(p);
-        auto re = rx.empty() ? nullptr : comp.compile(rx, p, file, line, rule.id);
+        auto re = rx.empty() ? nullptr : comp.compile_matcher(rx, p, file, line, rule.id);
         if (re) {
           rule.all.push_back(std::move(re));
           rule.all_sources.push_back(p);
@@ -559,8 +578,8 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
           nr.words = n.value("words", 8);
           if (nr.words < 0 || nr.words > 100) problem("bad-near", "\"words\" must be 0..100");
           std::string ra = expand_pattern(nr.a_source), rb = expand_pattern(nr.b_source);
-          nr.a = ra.empty() ? nullptr : comp.compile(ra, nr.a_source, file, line, rule.id);
-          nr.b = rb.empty() ? nullptr : comp.compile(rb, nr.b_source, file, line, rule.id);
+          nr.a = ra.empty() ? nullptr : comp.compile_matcher(ra, nr.a_source, file, line, rule.id);
+          nr.b = rb.empty() ? nullptr : comp.compile_matcher(rb, nr.b_source, file, line, rule.id);
           if (nr.a && nr.b) rule.near.push_back(std::move(nr));
         }
       }
@@ -588,7 +607,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
       } else if (!rule.near.empty()) {
         trigger = rule.near.front().a->pattern();
       }
-      if (!trigger.empty()) rule.trigger = comp.compile(trigger, "triggers", file, line, rule.id);
+      if (!trigger.empty()) rule.trigger = comp.compile_matcher(trigger, "triggers", file, line, rule.id);
       if (!rule.trigger && !phrase_checks.empty()) {
         size_t shift = 0;
         for (const auto& c : phrase_checks) {

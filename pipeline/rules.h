@@ -68,6 +68,11 @@ struct Rule {
 struct LoadOptions {
   const Catalog* catalog = nullptr;  // checks technique IDs when set
   int64_t max_regex_mem = 8 << 20;   // per-pattern RE2 memory budget
+  // RE2 memory for the compiled matchers a rule keeps (trigger, all, near,
+  // unless): the same programs, with room for RE2's DFA cache. With only
+  // max_regex_mem, large gazetteer rules thrash their DFA caches (3x slower
+  // on the bundled rules; 64 MiB gains 10% more for the same peak memory).
+  int64_t match_mem = int64_t{32} << 20;
 };
 
 class RuleSet {

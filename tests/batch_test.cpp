@@ -1,6 +1,7 @@
 #include "batch.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -42,7 +43,10 @@ class BatchTest : public ::testing::Test {
 
   // A folder of `n` articles of varied sizes; some fire rules, one is empty.
   std::string make_corpus(size_t n) {
-    fs::path dir = fs::path(::testing::TempDir()) / "batch_corpus";
+    // One folder per test: CTest runs the tests of this file in parallel.
+    fs::path dir = fs::path(::testing::TempDir()) /
+                   ("batch_corpus_" + std::to_string(::getpid()) + "_" +
+                    std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir);
     fs::create_directories(dir / "sub");
     for (size_t i = 0; i < n; ++i) {
