@@ -96,7 +96,7 @@ done
 folder=$(gen "$SIZE" folder)
 jsonl=$(gen "$SIZE" jsonl)
 folder_bytes=$(du -sbL --apparent-size "$folder" | cut -f1)
-jsonl_bytes=$(stat -c %s "$jsonl")
+jsonl_bytes=$(stat -L -c %s "$jsonl")
 echo
 echo "== 4. whole process, all cores ($(nproc))"
 timed "tag $PROFILE_SIZE folder" "$(du -sbL --apparent-size "$profile" | cut -f1)" "$bin" tag --quiet "$profile"
