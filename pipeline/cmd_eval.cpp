@@ -38,21 +38,17 @@ struct Sink {
   }
 };
 
-// Gold tags that are not catalogue IDs (typos in the source pages) can never
-// be predicted; they are kept, but named so nobody chases them as misses.
-void warn_unknown_gold_ids(const std::vector<GoldUnit>& units) {
+// Gold tags that are not catalogue IDs are typos in the source pages; see
+// resolve_gold_ids. Without a catalogue they are left as they are.
+void resolve_unknown_gold_ids(std::vector<GoldUnit>& units,
+                              const std::map<std::string, std::vector<std::string>>& names) {
   std::string path = Catalog::find_default();
   if (path.empty()) return;
   std::string error;
   auto catalog = Catalog::load(path, &error);
   if (!catalog) return;
-  std::map<std::string, std::string> unknown;  // id -> first unit
-  for (const auto& u : units)
-    for (const auto& t : u.tags)
-      if (!catalog->find(t.id)) unknown.emplace(t.id, u.id);
-  for (const auto& [id, unit] : unknown)
-    std::cerr << "ttptag: warning: gold tag " << id << " (first in " << unit
-              << ") is not in the catalogue; no rule can match it\n";
+  for (const auto& w : resolve_gold_ids(units, names, *catalog))
+    std::cerr << "ttptag: warning: " << w << '\n';
 }
 
 int run_import(const ImportOptions& opts) {
@@ -62,6 +58,7 @@ int run_import(const ImportOptions& opts) {
     std::cerr << "ttptag: " << r.error << '\n';
     return kExitUsage;
   }
+  resolve_unknown_gold_ids(r.units, r.names);
   bool to_stdout = opts.output.empty() || opts.output == "-";
   Sink sink;
   if (!sink.open(to_stdout ? "-" : opts.output)) return kExitUsage;
@@ -81,7 +78,6 @@ int run_import(const ImportOptions& opts) {
   if (!to_stdout) log << " -> " << opts.output;
   log << '\n';
   log.flush();
-  warn_unknown_gold_ids(r.units);
   return r.pages_with_rows ? kExitOk : kExitSomeFailed;
 }
 

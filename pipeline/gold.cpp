@@ -2,6 +2,7 @@
 #include "gold.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -561,28 +562,41 @@ void collect_names(const Page& page, std::map<std::string, std::vector<std::stri
   }
 }
 
+// The quoted excerpt reduced to lower-case letters and digits (the whole
+// text when there is no quote): two copies of one quote that differ only in
+// markup, spacing or punctuation get the same key.
+std::string excerpt_key(const ParsedDescription& pd) {
+  const std::string& source = pd.quotes.empty() ? pd.text : pd.quotes;
+  std::string key;
+  key.reserve(source.size());
+  for (unsigned char c : source) {
+    if (c >= 0x80 || std::isalnum(c)) key.push_back(static_cast<char>(std::tolower(c)));
+  }
+  return key;
+}
+
 std::vector<GoldUnit> page_units(const Page& page,
                                  const std::map<std::string, std::vector<std::string>>& names) {
   std::vector<GoldUnit> passages, segments;
-  std::map<std::string, size_t> passage_by_text, segment_by_text;
+  std::map<std::string, size_t> passage_by_excerpt, segment_by_text;
   std::map<std::string, ParsedDescription> parsed;
+  std::set<std::string> descriptions_seen;
   for (const Row& row : page.rows) {
     auto [it, fresh] = parsed.try_emplace(row.description);
     if (fresh) it->second = parse_description(row.description, names);
     const ParsedDescription& pd = it->second;
-    auto [p, added] = passage_by_text.try_emplace(pd.text, passages.size());
-    if (added) {
-      GoldUnit u{page.incident + "/passage/" + std::to_string(passages.size() + 1),
-                 "passage",
-                 "disarm",
-                 page.incident,
-                 pd.text,
-                 pd.quotes,
-                 "",
-                 {}};
+    // Rows citing the same excerpt describe one passage, even when the page
+    // copies the quote with small differences in markup or punctuation.
+    auto [p, added] = passage_by_excerpt.try_emplace(excerpt_key(pd), passages.size());
+    bool new_description = descriptions_seen.insert(pd.text).second;
+    if (!added && new_description) {
+      // Another analyst note on the same excerpt: its words and tags join the passage.
+      GoldUnit& u = passages[p->second];
+      join_to(u.text, pd.text);
       for (const auto& list : pd.lists)
         for (const auto& id : list.ids) add_tag(u.tags, id, list.evidence);
-      passages.push_back(std::move(u));
+    }
+    if (new_description) {
       for (const auto& seg : pd.segments) {
         auto [s, new_seg] = segment_by_text.try_emplace(seg.text, segments.size());
         if (new_seg)
@@ -596,6 +610,19 @@ std::vector<GoldUnit> page_units(const Page& page,
                               {}});
         for (const auto& t : seg.tags) add_tag(segments[s->second].tags, t.id, t.evidence);
       }
+    }
+    if (added) {
+      GoldUnit u{page.incident + "/passage/" + std::to_string(passages.size() + 1),
+                 "passage",
+                 "disarm",
+                 page.incident,
+                 pd.text,
+                 pd.quotes,
+                 "",
+                 {}};
+      for (const auto& list : pd.lists)
+        for (const auto& id : list.ids) add_tag(u.tags, id, list.evidence);
+      passages.push_back(std::move(u));
     }
     add_tag(passages[p->second].tags, row.id, "", "row");
   }
@@ -659,6 +686,7 @@ DisarmImport import_disarm(const std::string& dir) {
     pages.push_back(parse_page(incident_from_filename(f), md.str()));
     collect_names(pages.back(), names);
   }
+  r.names = names;
   for (const Page& page : pages) {
     ++r.pages;
     r.rows += page.rows.size();
@@ -670,6 +698,45 @@ DisarmImport import_disarm(const std::string& dir) {
     }
   }
   return r;
+}
+
+std::vector<std::string> resolve_gold_ids(
+    std::vector<GoldUnit>& units, const std::map<std::string, std::vector<std::string>>& names,
+    const Catalog& catalog) {
+  std::map<std::string, std::string> unknown;  // id -> first unit
+  for (const auto& u : units)
+    for (const auto& t : u.tags)
+      if (!catalog.find(t.id)) unknown.emplace(t.id, u.id);
+  std::vector<std::string> warnings;
+  for (const auto& [id, unit] : unknown) {
+    std::string resolved, resolved_name;
+    auto seen = names.find(id);
+    if (seen != names.end()) {
+      for (const auto& name : seen->second) {
+        std::vector<std::string> owners;
+        for (const auto& tech : catalog.techniques())
+          if (tech.name == name) owners.push_back(tech.id);
+        if (owners.size() == 1) resolved = owners[0], resolved_name = name;
+      }
+    }
+    std::string w = "gold tag " + id + " (first in " + unit + ") is not in the catalogue; ";
+    if (resolved.empty()) {
+      warnings.push_back(w + "no rule can match it");
+      continue;
+    }
+    warnings.push_back(w + "the page names it \"" + resolved_name + "\", which is " + resolved +
+                       ": imported as " + resolved);
+    for (auto& u : units) {
+      bool has_resolved = std::any_of(u.tags.begin(), u.tags.end(),
+                                      [&](const GoldTag& t) { return t.id == resolved; });
+      if (has_resolved)
+        std::erase_if(u.tags, [&unknown_id = id](const GoldTag& t) { return t.id == unknown_id; });  // clang < 16: no capture of a structured binding
+      else
+        for (auto& t : u.tags)
+          if (t.id == id) t.id = resolved;
+    }
+  }
+  return warnings;
 }
 
 // ---- JSONL ----

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog.h"
+
 namespace ttptag {
 
 struct GoldTag {
@@ -105,9 +107,19 @@ struct DisarmImport {
   size_t pages_with_rows = 0;
   size_t rows = 0;  // technique rows over all pages
   std::map<std::string, size_t> per_level;
+  std::map<std::string, std::vector<std::string>> names;  // technique names seen per ID
   std::vector<std::string> warnings;
   std::string error;  // non-empty: nothing imported (e.g. no such directory)
 };
+
+// Gold tags whose ID is not in `catalog` (typos in the source pages): when
+// the page names the technique (`names`: ID -> names seen) and that name
+// belongs to exactly one catalogue technique, the tag takes that ID, since
+// the name is what the analyst meant. Returns one warning per unknown ID,
+// saying what was done.
+std::vector<std::string> resolve_gold_ids(
+    std::vector<GoldUnit>& units, const std::map<std::string, std::vector<std::string>>& names,
+    const Catalog& catalog);
 
 // Imports every I*.md page under `dir` (sorted). Pages without technique rows
 // yield no units and are only counted.

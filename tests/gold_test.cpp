@@ -90,6 +90,60 @@ TEST(ImportDisarm, RowsSharingADescriptionMakeOnePassage) {
   EXPECT_EQ(p1->incident, "I90001");
 }
 
+// Pages sometimes copy one quote into two rows with small differences in
+// markup and punctuation, each with its own note: still one passage.
+TEST(ImportDisarm, RowsQuotingTheSameExcerptMakeOnePassage) {
+  const std::string quote_a = "<i>\u201cThe network posted (fake) clips.<br><br> \u201cIt used bots.\u201d</i>";
+  const std::string quote_b = "<i>\u201cThe network posted fake| clips.<br><br>\u201cIt used bots.\u201d</I>";
+  std::string md =
+      "# Incident I90009: test\n\n| Technique | Description given for this incident |\n"
+      "| --------- | ------------------------- |\n"
+      "| [T0146 Account Asset](x) | " + quote_a + "<br><br> The group ran accounts (T0146: Account Asset). |\n"
+      "| [T0049 Flood Information Space](x) | " + quote_b + "<br><br>This matches T0049: Flood Information Space because it flooded. |\n";
+  auto units = import_disarm_page("I90009", md, nullptr, {});
+  size_t passages = 0;
+  for (const auto& u : units) passages += u.level == "passage";
+  EXPECT_EQ(passages, 1u);
+  const GoldUnit* p1 = find_unit(units, "I90009/passage/1");
+  ASSERT_TRUE(p1);
+  EXPECT_EQ(ids(p1->tags), (std::vector<std::string>{"T0146", "T0049"}));
+  EXPECT_NE(p1->text.find("ran accounts"), std::string::npos);
+  EXPECT_NE(p1->text.find("because it flooded"), std::string::npos);
+  // Segments still follow each note.
+  EXPECT_TRUE(find_unit(units, "I90009/segment/2"));
+}
+
+TEST(ImportDisarm, DifferentExcerptsStayDifferentPassages) {
+  std::string md =
+      "# Incident I90010: test\n\n| Technique | Description given for this incident |\n"
+      "| --------- | ------------------------- |\n"
+      "| [T0146 Account Asset](x) | <i>\u201cThe network posted clips.\u201d</i> Accounts (T0146: Account Asset). |\n"
+      "| [T0049 Flood Information Space](x) | <i>\u201cThe network posted other clips.\u201d</i> Flooding (T0049: Flood Information Space). |\n";
+  auto units = import_disarm_page("I90010", md, nullptr, {});
+  EXPECT_TRUE(find_unit(units, "I90010/passage/2"));
+}
+
+TEST(ResolveGoldIds, UnknownIdTakesTheIdOfTheNameThePageGives) {
+  std::string error;
+  auto catalog = Catalog::load(data("catalog/mini-disarm.json"), &error);
+  ASSERT_TRUE(catalog) << error;
+  std::vector<GoldUnit> units(2);
+  units[0].id = "I1/passage/1";
+  units[0].tags = {{"T0143.903", "", ""}, {"T0146", "", ""}};
+  units[1].id = "I1/passage/2";
+  units[1].tags = {{"T0143.903", "", ""}, {"T0143.003", "", ""}, {"T0999", "", ""}};
+  std::map<std::string, std::vector<std::string>> names = {
+      {"T0143.903", {"Impersonated Persona"}}, {"T0999", {"No Such Name"}}};
+  auto warnings = resolve_gold_ids(units, names, *catalog);
+  EXPECT_EQ(ids(units[0].tags), (std::vector<std::string>{"T0143.003", "T0146"}));
+  // Already tagged with the right ID: the typo goes, no duplicate.
+  EXPECT_EQ(ids(units[1].tags), (std::vector<std::string>{"T0143.003", "T0999"}));
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("imported as T0143.003"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[1].find("T0999"), std::string::npos);
+  EXPECT_NE(warnings[1].find("no rule can match it"), std::string::npos);
+}
+
 TEST(ImportDisarm, BalancedBracketsCutWholeListsWithParenthesisedNames) {
   DisarmImport r = fixture_import();
   const GoldUnit* p1 = find_unit(r.units, "I90001/passage/1");

@@ -6,9 +6,9 @@ bin=$1
 incidents=../shared/disarm/incidents
 [ -d "$incidents" ] || { echo "SKIP: ../shared/disarm not found"; exit 77; }
 # Just under the figures measured when the guards were last raised (passage units;
-# full text 0.823, quotes only 0.716); raise them as the rules improve.
-min_f1=0.80
-min_f1_quotes=0.69
+# full text 0.865, quotes only 0.739); raise them as the rules improve.
+min_f1=0.84
+min_f1_quotes=0.72
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
