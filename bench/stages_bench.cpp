@@ -1,7 +1,7 @@
 // Micro-benchmarks of each pipeline stage, in bytes per second of document
 // text, over input sizes 8 KiB .. 8 MiB (one document of that size), with
-// the bundled rules ($TTPTAG_RULES to use others) and a bare RE2::Set scan
-// of the same sentences: the engine's own limit.
+// the bundled rules ($TTPTAG_RULES to use others), the prefilter alone, and
+// a bare RE2::Set scan of the same sentences: the engine's own limit.
 //
 // Text: $TTPTAG_BENCH_CORPUS (a folder or file, e.g. from
 // bench/gen_corpus.py), else the sample articles, repeated to size.
@@ -16,9 +16,11 @@
 #include "aggregate.h"
 #include "match.h"
 #include "normalize.h"
+#include "prefilter.h"
 #include "read.h"
 #include "rules.h"
 #include "segment.h"
+#include "throughput.h"
 #include "write.h"
 
 namespace ttptag {
@@ -108,17 +110,37 @@ void BM_Match(benchmark::State& state) {
   set_rate(state, doc.text.size());
 }
 
-// The engine's limit: RuleSet::set() over the same sentences, nothing else.
+// The engine's limit: a RE2::Set of every trigger over the same sentences,
+// nothing else (throughput.h).
 void BM_SetScan(benchmark::State& state) {
+  static const std::unique_ptr<RE2::Set> set = compile_trigger_set(rules(), nullptr);
   Document doc = prepared(static_cast<size_t>(state.range(0)));
   std::vector<int> hits;
-  match(rules(), doc);  // warm up, as BM_Match
-  for (auto _ : state) {
+  auto scan = [&] {
     for (const auto& s : doc.sentences) {
       hits.clear();
-      rules().set().Match(re2::StringPiece(doc.norm.text.data() + s.begin, s.end - s.begin), &hits);
+      set->Match(re2::StringPiece(doc.norm.text.data() + s.begin, s.end - s.begin), &hits);
     }
+  };
+  scan();  // warm up, as BM_Match
+  for (auto _ : state) {
+    scan();
     benchmark::DoNotOptimize(hits.data());
+  }
+  set_rate(state, doc.text.size());
+}
+
+// The prefilter alone (prefilter.h): which rules may fire, per sentence.
+void BM_Prefilter(benchmark::State& state) {
+  Document doc = prepared(static_cast<size_t>(state.range(0)));
+  std::vector<Candidate> candidates;
+  PrefilterScratch scratch;
+  for (auto _ : state) {
+    for (const auto& s : doc.sentences) {
+      rules().prefilter().candidates(std::string_view(doc.norm.text).substr(s.begin, s.end - s.begin), &candidates,
+                                     &scratch);
+    }
+    benchmark::DoNotOptimize(candidates.data());
   }
   set_rate(state, doc.text.size());
 }
@@ -163,6 +185,7 @@ BENCHMARK(BM_Normalize)->TTPTAG_SIZES;
 BENCHMARK(BM_Segment)->TTPTAG_SIZES;
 BENCHMARK(BM_Match)->TTPTAG_SIZES;
 BENCHMARK(BM_SetScan)->TTPTAG_SIZES;
+BENCHMARK(BM_Prefilter)->TTPTAG_SIZES;
 BENCHMARK(BM_Aggregate)->TTPTAG_SIZES;
 BENCHMARK(BM_Write)->TTPTAG_SIZES;
 BENCHMARK(BM_LoadRules)->Unit(benchmark::kMillisecond)->Iterations(3);

@@ -27,8 +27,6 @@ void aggregate(const RuleSet& rules, const AggregateOptions& opts, Document& doc
   for (const auto& m : doc.matches) {
     const Rule& rule = rules.rules()[m.rule];
     const auto [start, end] = doc.norm.to_original(m.begin, m.end);
-    const Sentence& s = doc.sentences[m.sentence];
-    const auto [s_start, s_end] = doc.norm.to_original(s.begin, s.end);
     for (const auto& technique : rule.techniques) {
       Acc& acc = by_technique[technique];
       acc.rules.insert(m.rule);
@@ -38,8 +36,6 @@ void aggregate(const RuleSet& rules, const AggregateOptions& opts, Document& doc
       ev.sentence = m.sentence;
       ev.start = start;
       ev.end = end;
-      ev.text = doc.text.substr(start, end - start);
-      ev.sentence_text = doc.text.substr(s_start, s_end - s_start);
       ev.page = page_of(doc, start);
       acc.evidence.push_back(std::move(ev));
     }
@@ -64,6 +60,14 @@ void aggregate(const RuleSet& rules, const AggregateOptions& opts, Document& doc
     std::stable_sort(acc.evidence.begin(), acc.evidence.end(),
                      [](const Evidence& a, const Evidence& b) { return a.start < b.start; });
     if (acc.evidence.size() > opts.max_evidence) acc.evidence.resize(opts.max_evidence);
+    // Text is copied only for the evidence kept: a huge document can have
+    // a million firings, each with a sentence of up to 4 KiB.
+    for (auto& ev : acc.evidence) {
+      const Sentence& s = doc.sentences[ev.sentence];
+      const auto [s_start, s_end] = doc.norm.to_original(s.begin, s.end);
+      ev.text = doc.text.substr(ev.start, ev.end - ev.start);
+      ev.sentence_text = doc.text.substr(s_start, s_end - s_start);
+    }
     tag.evidence = std::move(acc.evidence);
     doc.tags.push_back(std::move(tag));
   }

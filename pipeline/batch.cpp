@@ -55,34 +55,45 @@ class InputSource {
           u->input_bytes = jsonl_bytes(u->doc);
           return u;
         }
+        const bool failed = jsonl_->read_failed();
+        const size_t line = jsonl_->line_number();
         jsonl_.reset();
         file_.reset();
+        if (failed) {  // an I/O error is not the end of the file: say so
+          u->doc = Document();
+          u->doc.source = jsonl_path_;
+          u->doc.error = "cannot read " + jsonl_path_ + ": read error after line " + std::to_string(line) +
+                         "; the lines after it were not read";
+          return u;
+        }
       }
       if (file_index_ >= inputs_.files.size()) return nullptr;
       const std::string& path = inputs_.files[file_index_++];
       if (is_jsonl(path, read_)) {
+        jsonl_path_ = path;
         if (path == "-") {
-          jsonl_ = std::make_unique<JsonlReader>(stdin_, "-");
+          jsonl_ = std::make_unique<JsonlReader>(stdin_, "-", read_);
         } else {
-          file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-          if (!*file_) {
+          std::string problem = open_error(path);
+          if (problem.empty()) {
+            file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+            if (!*file_) problem = "cannot read " + path + ": cannot open";
+          }
+          if (!problem.empty()) {
             auto u = std::make_unique<Unit>();
             u->doc.source = path;
-            std::error_code ec;
-            u->doc.error = "cannot read " + path + (fs::is_directory(path, ec) ? ": it is a folder"
-                                                    : fs::exists(path, ec)    ? ": permission denied or unreadable"
-                                                                              : ": no such file");
+            u->doc.error = problem;
             file_.reset();
             return u;
           }
-          jsonl_ = std::make_unique<JsonlReader>(*file_, path);
+          jsonl_ = std::make_unique<JsonlReader>(*file_, path, read_);
           last_pos_ = 0;
         }
         continue;
       }
       auto u = std::make_unique<Unit>();
       if (path == "-") {
-        u->doc = read_stream(stdin_, "-");  // a stream is read here, in order
+        u->doc = read_stream(stdin_, "-", read_);  // a stream is read here, in order
         u->input_bytes = u->doc.text.size();
       } else {
         u->path = path;
@@ -113,8 +124,47 @@ class InputSource {
   size_t error_ = 0, file_index_ = 0;
   std::unique_ptr<std::ifstream> file_;
   std::unique_ptr<JsonlReader> jsonl_;
+  std::string jsonl_path_;
   size_t last_pos_ = 0;
 };
+
+// The `doc` a unit's record will carry, without tagging it: the path, except
+// for JSON files, whose "id" becomes the doc (so they are read).
+std::string record_doc(const Unit& u, const ReadOptions& read) {
+  if (!u.need_read) return u.doc.source;
+  const InputFormat f = read.format == InputFormat::kAuto ? detect_format(u.path) : read.format;
+  if (f != InputFormat::kJson) return u.path;
+  return read_document(u.path, read).source;
+}
+
+// A string as JSON output writes it (invalid UTF-8 replaced), for comparing
+// a record's `doc` with an input's.
+std::string as_written(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Takes the first resumed->size() inputs and checks that each is the
+// document of the record at its position; counts them. Returns what differs,
+// or "".
+std::string skip_resumed(InputSource& source, const std::vector<ResumedRecord>& resumed,
+                         const ReadOptions& read, BatchCounts& counts) {
+  for (size_t i = 0; i < resumed.size(); ++i) {
+    auto u = source.next();
+    if (!u) {
+      return "it holds " + std::to_string(resumed.size()) + " records but the inputs give only " +
+             std::to_string(i) + " documents";
+    }
+    const std::string expected = record_doc(*u, read);
+    if (as_written(expected) != as_written(resumed[i].doc)) {
+      return "record " + std::to_string(i + 1) + " is for " + as_written(resumed[i].doc) + " but input " +
+             std::to_string(i + 1) + " is " + as_written(expected);
+    }
+    ++counts.inputs;
+    ++counts.resumed;
+    ++(resumed[i].error ? counts.errors : counts.results);
+  }
+  return "";
+}
 
 // The parallel stage: read (if needed) and tag. Never throws.
 void process(Unit& u, const ReadOptions& read, const Tagger& tagger) {
@@ -209,9 +259,18 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
     ~Untie() { in.tie(tie); }
   } untie{in};
   InputSource source(inputs, read, in);
-  Progress progress(opts.progress, inputs, read);
   BatchCounts counts;
+  if (opts.resumed) {
+    counts.resume_mismatch = skip_resumed(source, *opts.resumed, read, counts);
+    if (!counts.resume_mismatch.empty()) return counts;
+    if (opts.on_resume_checked && !opts.on_resume_checked()) {
+      counts.resume_mismatch = "the output file could not be prepared for appending";
+      return counts;
+    }
+  }
+  Progress progress(opts.progress, inputs, read);
   size_t input_bytes = 0;
+  auto stop_requested = [&] { return opts.stop && opts.stop->load(); };
 
   auto emit = [&](Unit& u) {
     writer.write(u.doc);
@@ -229,7 +288,13 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
 
   if (jobs == 1) {
     // One thread: the same stages, in a plain loop.
-    while (auto u = source.next()) {
+    while (true) {
+      if (stop_requested()) {
+        counts.stopped = true;
+        break;
+      }
+      auto u = source.next();
+      if (!u) break;
       process(*u, read, tagger);
       emit(*u);
     }
@@ -243,6 +308,13 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
           tokens,
           tbb::make_filter<void, Unit*>(tbb::filter_mode::serial_in_order,
                                         [&](tbb::flow_control& fc) -> Unit* {
+                                          // Stopping here lets the units in flight finish and be
+                                          // written in order: the output stays a clean prefix.
+                                          if (stop_requested()) {
+                                            counts.stopped = true;
+                                            fc.stop();
+                                            return nullptr;
+                                          }
                                           auto u = source.next();
                                           if (!u) fc.stop();
                                           return u.release();

@@ -12,12 +12,21 @@
 // format kJsonl), which yield one document per line. InputList::errors
 // become error records first. A document that fails (unreadable, a bad
 // JSON line, an exception inside a stage) becomes an error record; the
-// batch goes on.
+// batch goes on. ReadOptions apply to every reader, standard input and
+// JSON Lines included.
+//
+// Input order is deterministic: listing errors, then InputList::files in
+// order (expand_inputs sorts each folder's files), JSON Lines in line order.
+// That is what makes resuming possible (BatchOptions::resumed).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <istream>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "read.h"
 #include "tagger.h"
@@ -25,24 +34,49 @@
 
 namespace ttptag {
 
+// A record already written by an interrupted run (its JSON `doc`, and
+// whether it is an error record).
+struct ResumedRecord {
+  std::string doc;
+  bool error = false;
+};
+
 struct BatchOptions {
   size_t jobs = 0;                 // worker threads; 0 = all cores; 1 = no threads
   size_t max_in_flight = 0;        // documents in the pipeline at once; 0 = 4 * jobs
   std::istream* stdin_stream = nullptr;  // what "-" reads; nullptr = std::cin
   std::ostream* flush = nullptr;   // flushed after every result (streaming), if set
   std::ostream* progress = nullptr;  // progress bar (a terminal) here, if set
+  // Resume: the records an interrupted run wrote, in order. The first
+  // resumed->size() inputs are taken from the inputs and checked against
+  // them (each input's `doc` must be the record's), then skipped: not
+  // tagged, not written again. On a mismatch nothing is written (see
+  // BatchCounts::resume_mismatch).
+  const std::vector<ResumedRecord>* resumed = nullptr;
+  // Called once the resumed records have been checked and before anything
+  // is written (to drop a torn last line from the file appended to); false
+  // stops the batch as a mismatch does.
+  std::function<bool()> on_resume_checked;
+  // Set (e.g. by a signal handler) to stop early: no new input is taken;
+  // documents already in flight are finished and written, in order.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct BatchCounts {
-  size_t inputs = 0;   // documents seen (every one yields a record)
+  size_t inputs = 0;   // documents seen (every one yields a record), resumed ones included
   size_t results = 0;  // tagged
   size_t errors = 0;   // error records
-  size_t bytes = 0;    // bytes of document text tagged
+  size_t bytes = 0;    // bytes of document text tagged (in this run)
+  size_t resumed = 0;  // of `inputs`: records kept from the interrupted run
+  bool stopped = false;  // BatchOptions::stop ended the batch before the inputs ran out
+  // Non-empty: the resumed records do not match the inputs (what differs);
+  // nothing was tagged or written.
+  std::string resume_mismatch;
 };
 
 // Runs read -> tag -> write over `inputs`. Calls writer.write() once per
-// input document, in input order, from one thread at a time; does not call
-// writer.finish(). inputs == results + errors.
+// input document (not resumed), in input order, from one thread at a time;
+// does not call writer.finish(). inputs == results + errors.
 BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Tagger& tagger,
                       ResultWriter& writer, const BatchOptions& opts);
 

@@ -1,7 +1,10 @@
 #include "match.h"
 
 #include <algorithm>
-#include <numeric>
+#include <map>
+#include <tuple>
+
+#include "prefilter.h"
 
 namespace ttptag {
 
@@ -20,6 +23,52 @@ std::vector<std::pair<size_t, size_t>> find_all(const RE2& re, std::string_view 
     size_t e = b + m.size();
     spans.emplace_back(b, e);
     pos = e > b ? e : e + 1;  // patterns never match empty (lint), but stay safe
+  }
+  return spans;
+}
+
+// The spans find_all(whole trigger) gives, when only the alternatives in
+// c.alternatives can match in `text` (prefilter.h): the alternation's
+// leftmost-first matches. Each step takes the leftmost start among the
+// alternatives' next matches, the first alternative in order on a tie, and
+// that alternative's match there (its preferred one, as inside the whole).
+std::vector<std::pair<size_t, size_t>> trigger_spans(const Prefilter& pf, const Candidate& c, std::string_view text) {
+  const auto rule = static_cast<size_t>(c.rule);
+  if (c.alternatives == pf.all(rule)) return find_all(pf.whole(rule), text);
+  struct Alt {
+    const RE2* re;
+    size_t begin = 0, end = 0;  // its next match, valid if searched and found
+    bool searched = false, done = false;
+  };
+  std::vector<Alt> alts;
+  for (size_t a = 0; a < pf.alternative_count(rule); ++a) {
+    if (c.alternatives >> std::min<size_t>(a, 63) & 1) alts.push_back(Alt{&pf.alternative(rule, a)});
+  }
+  if (alts.size() == 1) return find_all(*alts[0].re, text);
+  std::vector<std::pair<size_t, size_t>> spans;
+  StringPiece input(text.data(), text.size());
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    Alt* best = nullptr;
+    for (auto& a : alts) {
+      if (a.done) continue;
+      // A match found from an earlier position that starts at or after pos
+      // is still the leftmost from pos (RE2 sees the same text around it).
+      if (!a.searched || a.begin < pos) {
+        StringPiece m;
+        a.searched = true;
+        if (!a.re->Match(input, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+          a.done = true;  // none from pos, so none from any later position
+          continue;
+        }
+        a.begin = static_cast<size_t>(m.data() - text.data());
+        a.end = a.begin + m.size();
+      }
+      if (!best || a.begin < best->begin) best = &a;
+    }
+    if (!best) break;
+    spans.emplace_back(best->begin, best->end);
+    pos = best->end > best->begin ? best->end : best->end + 1;  // as find_all
   }
   return spans;
 }
@@ -78,12 +127,12 @@ class DocMatcher {
     return all;
   }
 
-  // Runs one rule on one sentence, appending matches or a suppression.
-  void run_rule(size_t rule_index, size_t sentence_index) {
+  // Runs one rule on one sentence, appending matches or a suppression;
+  // `spans` are its trigger's matches in the sentence.
+  void run_rule(size_t rule_index, size_t sentence_index, std::vector<std::pair<size_t, size_t>> spans) {
     const Rule& rule = rules_.rules()[rule_index];
     const Sentence& s = doc_.sentences[sentence_index];
     std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
-    auto spans = find_all(*rule.trigger, sentence);
     if (spans.empty()) return;
     // Vetoes first, so `explain` shows a denial even when other conditions fail too.
     if (rule.unless) {
@@ -96,7 +145,8 @@ class DocMatcher {
     }
     std::string_view scope = scope_text(rule, s);
     for (const auto& re : rule.all) {
-      if (!RE2::PartialMatch(StringPiece(scope.data(), scope.size()), *re)) return;
+      auto holds = [&] { return RE2::PartialMatch(StringPiece(scope.data(), scope.size()), *re); };
+      if (!in_scope(rule, re.get(), scope, holds)) return;
     }
     const bool near_only = rule.trigger_sources.empty();
     std::pair<size_t, size_t> near_span{0, 0};
@@ -107,7 +157,8 @@ class DocMatcher {
         near_span = found;
         continue;
       }
-      if (!near_holds(rule.near[k], scope, &found)) return;
+      auto holds = [&] { return near_holds(rule.near[k], scope, &found); };
+      if (!in_scope(rule, &rule.near[k], scope, holds)) return;
     }
     if (near_only) {
       if (near_span.second > near_span.first) {
@@ -119,6 +170,18 @@ class DocMatcher {
     for (const auto& [b, e] : spans) {
       doc_.matches.push_back(Match{rule_index, sentence_index, s.begin + b, s.begin + e});
     }
+  }
+
+  // An `all` or `near` condition over a paragraph or the document has the
+  // same answer for every sentence in it: computed once per scope. Without
+  // this, a huge document with a trigger in every sentence costs time
+  // quadratic in its size.
+  template <typename Check>
+  bool in_scope(const Rule& rule, const void* condition, std::string_view scope, Check check) {
+    if (rule.scope == Scope::kSentence) return check();
+    auto [it, inserted] = scope_cache_.try_emplace({condition, scope.data(), scope.size()}, false);
+    if (inserted) it->second = check();
+    return it->second;
   }
 
   // The first match of `unless` in the sentence, or nullptr. Rules of one
@@ -139,27 +202,29 @@ class DocMatcher {
     return found ? &unless_cache_.back().veto : nullptr;
   }
 
-  void run(bool use_set) {
-    std::vector<int> hits;
-    std::vector<int> every(rules_.rules().size());
-    std::iota(every.begin(), every.end(), 0);
+  void run(bool use_prefilter) {
+    // Reused by every document this thread matches (its arrays are as big
+    // as the prefilter; stamps make clearing them unnecessary).
+    thread_local PrefilterScratch scratch;
+    thread_local std::vector<Candidate> candidates;
+    const Prefilter* prefilter = use_prefilter ? &rules_.prefilter() : nullptr;
+    if (!use_prefilter) {
+      candidates.clear();
+      for (size_t r = 0; r < rules_.rules().size(); ++r) candidates.push_back(Candidate{static_cast<int>(r), ~uint64_t{0}});
+    }
     for (size_t si = 0; si < doc_.sentences.size(); ++si) {
       const Sentence& s = doc_.sentences[si];
-      StringPiece sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
-      const std::vector<int>* candidates = &every;
-      if (use_set) {
-        hits.clear();
-        RE2::Set::ErrorInfo info{};
-        if (rules_.set().Match(sentence, &hits, &info)) {
-          std::sort(hits.begin(), hits.end());
-          candidates = &hits;
-        } else if (info.kind == RE2::Set::kNoError) {
-          continue;  // no rule's trigger occurs in this sentence
-        }
-        // Otherwise the DFA gave up (out of memory): try every rule.
+      if (use_prefilter) {
+        prefilter->candidates(std::string_view(doc_.norm.text).substr(s.begin, s.end - s.begin), &candidates,
+                              &scratch);
+        if (candidates.empty()) continue;  // no rule's trigger can occur in this sentence
       }
       size_t first_match = doc_.matches.size();
-      for (int r : *candidates) run_rule(static_cast<size_t>(r), si);
+      for (const Candidate& c : candidates) {
+        const auto r = static_cast<size_t>(c.rule);
+        std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
+        run_rule(r, si, prefilter ? trigger_spans(*prefilter, c, sentence) : find_all(*rules_.rules()[r].trigger, sentence));
+      }
       std::sort(doc_.matches.begin() + static_cast<long>(first_match), doc_.matches.end(),
                 [](const Match& a, const Match& b) {
                   return std::tie(a.begin, a.end, a.rule) < std::tie(b.begin, b.end, b.rule);
@@ -177,6 +242,7 @@ class DocMatcher {
     StringPiece veto;
   };
   std::vector<UnlessResult> unless_cache_;  // for sentence unless_sentence_
+  std::map<std::tuple<const void*, const char*, size_t>, bool> scope_cache_;  // in_scope()
   size_t unless_sentence_ = static_cast<size_t>(-1);
 };
 
@@ -185,13 +251,13 @@ class DocMatcher {
 void match(const RuleSet& rules, Document& doc) {
   doc.matches.clear();
   doc.suppressed.clear();
-  DocMatcher(rules, doc).run(/*use_set=*/true);
+  DocMatcher(rules, doc).run(/*use_prefilter=*/true);
 }
 
 void match_naive(const RuleSet& rules, Document& doc) {
   doc.matches.clear();
   doc.suppressed.clear();
-  DocMatcher(rules, doc).run(/*use_set=*/false);
+  DocMatcher(rules, doc).run(/*use_prefilter=*/false);
 }
 
 }  // namespace ttptag

@@ -1,9 +1,10 @@
 // match.h: find rule firings in a segmented document.
 //
-// RE2::Set reports only which rules' triggers occur in a sentence; those
-// rules alone are then run one by one to get spans and to check their
-// `all`, `near` and `unless` conditions. NaiveMatcher runs every rule on
-// every sentence: the reference the Set-filtered matcher is tested against.
+// The rule set's prefilter (prefilter.h) names the rules whose triggers may
+// occur in a sentence; those rules alone are then run one by one to get
+// spans and to check their `all`, `near` and `unless` conditions.
+// match_naive runs every rule on every sentence: the reference the
+// prefiltered matcher is tested against.
 #pragma once
 
 #include "document.h"
@@ -15,7 +16,7 @@ namespace ttptag {
 // sentence, then position, then rule) and doc.suppressed.
 void match(const RuleSet& rules, Document& doc);
 
-// Same output, without the RE2::Set prefilter (slow; for tests).
+// Same output, without the prefilter (slow; for tests).
 void match_naive(const RuleSet& rules, Document& doc);
 
 }  // namespace ttptag

@@ -18,11 +18,26 @@
 
 namespace ttptag {
 
-// Largest input read; past it the document is an error record.
+// Largest input read; past it the document is an error record. Files are
+// read at most this far even when their size is unknown (a pipe, /dev/zero).
 inline constexpr size_t kMaxDocumentBytes = size_t{256} << 20;
 
+// Reads a file's bytes. Besides read errors (each an error naming the path:
+// no such file, a folder, permission denied, a symbolic link loop, a broken
+// link, over kMaxDocumentBytes), the bytes are checked:
+// - a UTF-16 or UTF-32 byte-order mark: the text is decoded to UTF-8
+//   (bytes that do not decode become U+FFFD) and the warning "transcoded"
+//   says that evidence offsets index the UTF-8 text, not the file;
+// - mostly control bytes: the warning "binary-input" (still tagged);
+// - NUL bytes in an otherwise textual file: the warning "nul-bytes" (they
+//   read as nothing; the text after them is tagged, never cut off).
 Document read_file(const std::string& path);
+// The same for a stream (standard input); `source_name` names it.
 Document read_stream(std::istream& in, const std::string& source_name);
+
+// Why `path` cannot be opened for reading, as "cannot read PATH: REASON",
+// or "" if it can. Used for inputs read as streams (JSON Lines).
+std::string open_error(const std::string& path);
 
 // Input formats; kAuto picks by extension (.html/.htm, .pdf, .json, .jsonl/.ndjson;
 // anything else is text).
@@ -53,9 +68,11 @@ Document read_stream(std::istream& in, const std::string& source_name, const Rea
 // "<source_name>#<line>"; other fields go to Document::meta. A line that does
 // not parse, is not an object, lacks a string "text" or is over
 // kMaxDocumentBytes yields a Document with source "<source_name>#<line>" and
-// `error` "<source_name>:<line>: <problem>"; reading goes on with the next
-// line. Lines are read one at a time (never the whole stream); a UTF-8 BOM
-// and CR before LF are ignored. Furniture lines in "text" are masked when
+// `error` "<source_name>:<line>: <problem>" (for JSON syntax: where and what;
+// a last line without a line end is called possibly truncated); reading goes
+// on with the next line. Lines are read one at a time (never the whole
+// stream); a UTF-8 BOM and CR before LF are ignored. A UTF-16 byte-order mark
+// gives one error record and ends the stream. Furniture lines in "text" are masked when
 // opts.drop_furniture (opts.format is ignored). Not thread-safe (one reader
 // per stream); never throws.
 class JsonlReader {
@@ -66,6 +83,8 @@ class JsonlReader {
   bool next(Document* doc);
   // Line number of the document last returned (1-based).
   size_t line_number() const { return line_; }
+  // The stream failed while reading (an I/O error, not the end).
+  bool read_failed() const;
 
  private:
   // Reads one line into buf_ (without the line end); false at end of stream.
@@ -77,16 +96,28 @@ class JsonlReader {
   ReadOptions opts_;
   size_t line_ = 0;
   std::string buf_;
+  bool unterminated_ = false;  // the line in buf_ ended at end of stream, without a line end
+  bool stopped_ = false;       // nothing more will be read (UTF-16 input)
 };
 
 // Expands files and folders (recursively; inside folders only regular files
 // with a known extension: .txt .md .markdown .text .html .htm .pdf .json
 // .jsonl .ndjson, any case; explicit files are taken whatever their
-// extension) into a stable, sorted list. "-" stays "-". Problems (missing
-// path) are returned as error entries: {path, message}.
+// extension) into a stable list: the paths in the order given, each folder's
+// files sorted by path (byte order). "-" stays "-". A missing explicit path
+// stays in `files` and becomes an error record when read.
+// Symbolic links are followed, to files and to folders; a folder reached a
+// second time (a link back to an ancestor: a loop, or to a folder already
+// listed) is skipped with a warning, so a walk always ends and lists each
+// file once. Problems that lose documents are error entries {path, message}
+// (each becomes an error record): a subfolder that cannot be listed, a link
+// with a known extension that is broken or loops. Problems that lose none
+// are warnings: a broken or looping link without a known extension, a
+// folder skipped as already listed, a FIFO or device with a known extension.
 struct InputList {
   std::vector<std::string> files;
   std::vector<std::pair<std::string, std::string>> errors;
+  std::vector<std::string> warnings;  // "PATH: what was skipped and why"
 };
 InputList expand_inputs(const std::vector<std::string>& paths);
 

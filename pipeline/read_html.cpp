@@ -5,7 +5,9 @@
 
 #include <gumbo.h>
 
+#include <set>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "read.h"
@@ -221,6 +223,143 @@ std::string collapse(std::string_view s) {
   return b.take();
 }
 
+// Nesting guard. gumbo 0.10 (Debian 12) has no depth limit: each start tag
+// scans the whole stack of open elements (time grows with depth squared)
+// and gumbo_destroy_output recurses once per level (a deep enough page
+// overflows the stack). Browsers cap nesting too (Blink at 512 levels).
+// So before parsing, a light tokenizer tracks the open elements as an HTML
+// parser would (void and self-closing-capable elements never open, an end
+// tag closes everything above its match, a stray end tag is ignored) and
+// removes the start tags that would open an element deeper than
+// kMaxHtmlDepth, with their end tags; each becomes a space, so the text
+// they held is kept and words stay apart.
+constexpr size_t kMaxHtmlDepth = 512;
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':' ||
+         c == '_';
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Elements that never hold others (void) or whose end tag is optional and
+// that close their predecessors (p, li, td, ...): they do not deepen the
+// tree, so they are not counted.
+bool never_nests(const std::string& name) {
+  static const std::set<std::string> kNames = {
+      "area", "base", "br", "col", "embed", "hr", "img", "image", "input", "keygen", "link", "meta", "param",
+      "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "rb", "rt", "rp", "rtc", "tr",
+      "td", "th", "tbody", "thead", "tfoot", "colgroup", "caption"};
+  return kNames.count(name) > 0;
+}
+
+// Elements whose content is raw text, up to their end tag.
+bool raw_text(const std::string& name) {
+  return name == "script" || name == "style" || name == "textarea" || name == "title" || name == "xmp" ||
+         name == "iframe" || name == "noembed" || name == "noframes";
+}
+
+size_t find_ci(std::string_view hay, std::string_view needle, size_t from) {
+  for (size_t i = hay.find('<', from); i != std::string_view::npos; i = hay.find('<', i + 1)) {
+    if (i + needle.size() > hay.size()) return std::string_view::npos;
+    if (iequals(hay.substr(i, needle.size()), needle)) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Returns the page with too-deep tags removed in *out, and how many were
+// removed (0: *out is untouched and the page is parsed as it is).
+size_t limit_nesting(std::string_view html, std::string* out) {
+  struct Open {
+    std::string name;
+    bool dropped;
+  };
+  std::vector<Open> stack;
+  std::unordered_map<std::string, size_t> open_count;  // per name, in `stack`
+  size_t kept_depth = 0, foreign = 0, dropped = 0, copied = 0;
+  auto drop = [&](size_t b, size_t e) {
+    out->append(html.substr(copied, b - copied));
+    out->push_back(' ');
+    copied = e;
+    ++dropped;
+  };
+  const size_t n = html.size();
+  size_t i = 0;
+  while ((i = html.find('<', i)) != std::string_view::npos) {
+    const size_t lt = i++;
+    if (html.substr(lt, 4) == "<!--") {
+      const size_t e = html.find("-->", lt + 4);
+      i = e == std::string_view::npos ? n : e + 3;
+      continue;
+    }
+    if (i < n && (html[i] == '!' || html[i] == '?')) {
+      const size_t e = html.find('>', i);
+      i = e == std::string_view::npos ? n : e + 1;
+      continue;
+    }
+    const bool closing = i < n && html[i] == '/';
+    size_t j = i + (closing ? 1 : 0);
+    if (j >= n || !((html[j] >= 'a' && html[j] <= 'z') || (html[j] >= 'A' && html[j] <= 'Z'))) continue;
+    const size_t name_begin = j;
+    while (j < n && is_name_char(html[j])) ++j;
+    const std::string name = lower_ascii(html.substr(name_begin, std::min<size_t>(j - name_begin, 64)));
+    char quote = 0;  // the end of the tag: the first '>' outside a quoted value
+    while (j < n) {
+      const char c = html[j];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '>') {
+        break;
+      }
+      ++j;
+    }
+    const size_t tag_end = j < n ? j + 1 : n;
+    i = tag_end;
+    if (closing) {
+      auto it = open_count.find(name);
+      if (it == open_count.end() || it->second == 0) continue;  // stray: the parser ignores it
+      while (!stack.empty()) {
+        Open top = std::move(stack.back());
+        stack.pop_back();
+        --open_count[top.name];
+        if (!top.dropped) --kept_depth;
+        if (top.name == "svg" || top.name == "math") --foreign;
+        if (top.name == name) {
+          if (top.dropped) drop(lt, tag_end);
+          break;
+        }
+      }
+      continue;
+    }
+    const bool self_closing = tag_end >= 2 && html[tag_end - 2] == '/';
+    if (never_nests(name) || (self_closing && foreign > 0)) continue;
+    if (raw_text(name)) {  // skip the content; it never opens elements
+      const size_t e = find_ci(html, "</" + name, tag_end);
+      i = e == std::string_view::npos ? n : e;
+      continue;
+    }
+    const bool too_deep = kept_depth >= kMaxHtmlDepth;
+    if (too_deep) {
+      drop(lt, tag_end);
+    } else {
+      ++kept_depth;
+    }
+    if (name == "svg" || name == "math") ++foreign;
+    stack.push_back({name, too_deep});
+    ++open_count[name];
+  }
+  if (dropped) out->append(html.substr(copied));
+  return dropped;
+}
+
 }  // namespace
 
 Document html_to_document(std::string_view html, const std::string& source) {
@@ -231,7 +370,14 @@ Document html_to_document(std::string_view html, const std::string& source) {
     return doc;
   }
   GumboOutput* output = nullptr;
+  std::string flattened;  // outlives the parse tree, whose nodes may point into it
   try {
+    if (const size_t dropped = limit_nesting(html, &flattened)) {
+      html = flattened;
+      doc.warnings.push_back({"html-too-deep", "elements nested deeper than " + std::to_string(kMaxHtmlDepth) +
+                                                   " levels: " + std::to_string(dropped) +
+                                                   " tags below that depth were ignored (their text is kept)"});
+    }
     output = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
     if (output == nullptr) {
       doc.error = source + ": HTML could not be parsed";
@@ -268,7 +414,10 @@ Document html_to_document(std::string_view html, const std::string& source) {
 Document read_html(const std::string& path) {
   Document file = read_file(path);
   if (!file.error.empty()) return file;
-  return html_to_document(file.text, path);
+  Document doc = html_to_document(file.text, path);
+  // What reading found in the bytes (binary-input, transcoded, nul-bytes) comes first.
+  doc.warnings.insert(doc.warnings.begin(), file.warnings.begin(), file.warnings.end());
+  return doc;
 }
 
 }  // namespace ttptag

@@ -26,14 +26,23 @@ std::string_view strip_bom(std::string_view s) {
   return s;
 }
 
-// Parses without exceptions: a discarded value means "not JSON" (including
-// invalid UTF-8 inside strings).
-json parse_quietly(std::string_view bytes) {
+// Parses; a discarded value means "not JSON" (including invalid UTF-8
+// inside strings), and *why then says where and what, for analysts:
+// "at line 3, column 7: syntax error ... unexpected end of input".
+json parse_quietly(std::string_view bytes, std::string* why) {
   try {
-    return json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
-  } catch (const std::exception&) {  // not expected with allow_exceptions=false; never let one out
-    return json(json::value_t::discarded);
+    return json::parse(bytes.begin(), bytes.end());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    const std::string marker = "parse error ";
+    if (auto at = what.find(marker); at != std::string::npos) what = what.substr(at + marker.size());
+    // nlohmann quotes the token it was reading, which can be a whole line.
+    if (what.size() > 200) what = what.substr(0, 197) + "...";
+    *why = what;
+  } catch (const std::exception& e) {  // never let one out
+    *why = e.what();
   }
+  return json(json::value_t::discarded);
 }
 
 }  // namespace
@@ -65,9 +74,10 @@ std::string document_from_object(const json& obj, Document& doc) {
 Document json_to_document(std::string_view bytes, const std::string& source) {
   Document doc;
   doc.source = source;
-  json obj = parse_quietly(strip_bom(bytes));
+  std::string why;
+  json obj = parse_quietly(strip_bom(bytes), &why);
   if (obj.is_discarded()) {
-    doc.error = source + ": not valid JSON";
+    doc.error = source + ": not valid JSON: " + why;
     return doc;
   }
   std::string problem = detail::document_from_object(obj, doc);
@@ -82,12 +92,16 @@ Document json_to_document(std::string_view bytes, const std::string& source) {
 Document read_json(const std::string& path) {
   Document file = read_file(path);  // same errors as text: missing, folder, too large
   if (!file.error.empty()) return file;
-  return json_to_document(file.text, path);
+  Document doc = json_to_document(file.text, path);
+  // What reading found in the bytes (binary-input, transcoded, nul-bytes) comes first.
+  doc.warnings.insert(doc.warnings.begin(), file.warnings.begin(), file.warnings.end());
+  return doc;
 }
 
 bool JsonlReader::read_line(bool* too_long) {
   buf_.clear();
   *too_long = false;
+  unterminated_ = false;
   if (!in_.good()) return false;
   char chunk[1 << 16];
   bool got = false;
@@ -106,10 +120,12 @@ bool JsonlReader::read_line(bool* too_long) {
     const std::streamsize n = in_.gcount();
     if (in_.bad()) {
       append(n);
+      unterminated_ = got;
       return got;
     }
     if (in_.eof()) {  // the last line, without a line end (or nothing at all)
       append(n);
+      unterminated_ = got;
       return got;
     }
     if (in_.fail()) {  // the chunk is full and the line goes on
@@ -124,13 +140,24 @@ bool JsonlReader::read_line(bool* too_long) {
 
 bool JsonlReader::next(Document* doc) {
   bool too_long = false;
-  while (read_line(&too_long)) {
+  while (!stopped_ && read_line(&too_long)) {
     ++line_;
     std::string_view line = buf_;
-    if (line_ == 1) line = strip_bom(line);
+    const std::string at = source_ + ":" + std::to_string(line_);
+    if (line_ == 1) {
+      line = strip_bom(line);
+      // UTF-16 would give one "not valid JSON" per line: say it once, and stop.
+      if (line.size() >= 2 && ((line[0] == '\xFF' && line[1] == '\xFE') || (line[0] == '\xFE' && line[1] == '\xFF'))) {
+        *doc = Document();
+        doc->source = source_ + "#1";
+        doc->error = at + ": JSON Lines in UTF-16 (byte-order mark) are not read; convert the file to UTF-8, "
+                          "e.g. iconv -f UTF-16 -t UTF-8";
+        stopped_ = true;
+        return true;
+      }
+    }
     if (!too_long && blank(line)) continue;
     *doc = Document();
-    const std::string at = source_ + ":" + std::to_string(line_);
     doc->source = source_ + "#" + std::to_string(line_);
     if (too_long) {
       doc->error = at + ": line is over the " + std::to_string(kMaxDocumentBytes >> 20) + " MiB document limit";
@@ -138,9 +165,13 @@ bool JsonlReader::next(Document* doc) {
       return true;
     }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    json obj = parse_quietly(line);
+    std::string why;
+    json obj = parse_quietly(line, &why);
     if (obj.is_discarded()) {
-      doc->error = at + ": not valid JSON";
+      const std::string one_line = "at line 1, column ";  // the position inside the line: a byte
+      if (why.compare(0, one_line.size(), one_line) == 0) why = "at byte " + why.substr(one_line.size());
+      doc->error = at + ": not valid JSON: " + why;
+      if (unterminated_) doc->error += " (the last line has no line end: the file may be truncated)";
       return true;
     }
     std::string problem = detail::document_from_object(obj, *doc);
@@ -155,5 +186,7 @@ bool JsonlReader::next(Document* doc) {
   }
   return false;
 }
+
+bool JsonlReader::read_failed() const { return in_.bad(); }
 
 }  // namespace ttptag

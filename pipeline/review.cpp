@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -260,6 +261,109 @@ bool decision_from_json(const json& j, Decision* out, std::string* error) {
   d.time = str(j, "time");
   *out = std::move(d);
   return true;
+}
+
+// ---- Requests to the review app ----
+
+namespace {
+
+constexpr size_t kMaxReviewer = 400;   // bytes
+constexpr size_t kMaxComment = 8000;   // bytes
+constexpr size_t kMaxAddedSpan = 4096; // bytes of evidence for an added technique
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool utf8_boundary(const std::string& text, size_t pos) {
+  return pos >= text.size() || (static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80;
+}
+
+}  // namespace
+
+bool suspicious_request_target(const std::string& target) {
+  if (target.empty() || target.front() != '/') return true;
+  std::string t = lower(target);
+  // "%u": cpp-httplib also decodes %uXXXX, so "%u002e" is a dot too.
+  for (const char* bad : {"..", "%2e", "%2f", "%5c", "%00", "%u", "\\", "//"})
+    if (t.find(bad) != std::string::npos) return true;
+  for (char c : target)
+    if (static_cast<unsigned char>(c) < 0x20) return true;
+  return false;
+}
+
+std::string decision_from_request(const json& body, const DecisionRequestContext& ctx, Decision* out) {
+  const ResultsFile& results = *ctx.results;
+  if (!body.is_object()) return "the body must be a JSON object";
+  auto doc = body.find("doc");
+  if (doc == body.end() || !doc->is_number_unsigned() || doc->get<size_t>() >= results.docs.size())
+    return "\"doc\" must be the index of a document in the results";
+  const ResultDoc& rd = results.docs[doc->get<size_t>()];
+  if (!rd.error.empty()) return "that document failed in tagging; there is nothing to review";
+  auto verdict = body.find("decision");
+  Decision& d = *out;
+  d = Decision{};
+  if (verdict == body.end() || !verdict->is_string() ||
+      !parse_verdict(verdict->get<std::string>(), &d.decision))
+    return "\"decision\" must be accept, reject or add";
+  for (const char* key : {"reviewer", "comment"}) {
+    auto v = body.find(key);
+    if (v == body.end() || v->is_null()) continue;
+    if (!v->is_string()) return std::string("\"") + key + "\" must be a string";
+    std::string s = v->get<std::string>();
+    if (s.size() > (std::string(key) == "reviewer" ? kMaxReviewer : kMaxComment))
+      return std::string("\"") + key + "\" is too long";
+    (std::string(key) == "reviewer" ? d.reviewer : d.comment) = std::move(s);
+  }
+  d.document = rd.doc;
+  auto tech = body.find("technique");
+  auto id = body.find("id");
+  if (d.decision != Verdict::kAdd && tech != body.end()) {
+    if (!tech->is_number_unsigned() || tech->get<size_t>() >= rd.techniques.size())
+      return "\"technique\" must be the index of a suggestion of that document";
+    const ResultTechnique& rt = rd.techniques[tech->get<size_t>()];
+    d.technique = rt.id;
+    if (!rt.evidence.empty()) {
+      const ResultEvidence& ev = rt.evidence.front();
+      d.evidence = {ev.rule, ev.start, ev.end, ev.text};
+    }
+    for (const auto& ev : rt.evidence)
+      if (std::find(d.rules.begin(), d.rules.end(), ev.rule) == d.rules.end())
+        d.rules.push_back(ev.rule);
+    return "";
+  }
+  if (id == body.end() || !id->is_string()) return "give \"technique\" (a suggestion) or \"id\"";
+  d.technique = id->get<std::string>();
+  bool known = ctx.catalog ? ctx.catalog->find(d.technique) != nullptr
+                           : looks_like_technique_id(d.technique);
+  if (!known) return "unknown technique " + d.technique.substr(0, 40);
+  bool suggested = std::any_of(rd.techniques.begin(), rd.techniques.end(),
+                               [&](const ResultTechnique& t) { return t.id == d.technique; });
+  if (d.decision == Verdict::kAdd) {
+    if (suggested) return d.technique + " is already suggested for that document: accept it";
+    auto start = body.find("start"), end = body.find("end");
+    if (start != body.end() || end != body.end()) {
+      if (start == body.end() || end == body.end() || !start->is_number_unsigned() ||
+          !end->is_number_unsigned())
+        return "\"start\" and \"end\" must be byte offsets";
+      size_t b = start->get<size_t>(), e = end->get<size_t>();
+      std::string why;
+      auto text = load_document_text(rd, ctx.max_text_bytes, &why, ctx.base_dir);
+      if (!text) return "the document text is not available (" + why + ")";
+      if (b >= e || e > text->size() || e - b > kMaxAddedSpan || !utf8_boundary(*text, b) ||
+          !utf8_boundary(*text, e))
+        return "the evidence span is not a span of the document";
+      d.evidence = {"", b, e, text->substr(b, e - b)};
+    }
+    return "";
+  }
+  // accept / reject by id: only for a technique currently added (reject withdraws it).
+  const std::optional<Verdict> prev = ctx.latest ? ctx.latest(rd.doc, d.technique) : std::nullopt;
+  if (suggested || !prev || *prev != Verdict::kAdd)
+    return "\"id\" names no added technique of that document; use \"technique\"";
+  if (d.decision == Verdict::kAccept) return "an added technique is accepted already";
+  return "";
 }
 
 namespace {

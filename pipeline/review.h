@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -134,6 +135,30 @@ std::string rfc3339_now();
 std::string decision_to_jsonl(const Decision& d);
 // Parses one decision; false with *error on a missing or bad field.
 bool decision_from_json(const nlohmann::json& j, Decision* out, std::string* error);
+
+// ---- Requests to the review app (serve.h) ----
+
+// True for a request target `serve` refuses (400) before routing: not an
+// absolute path, or holding "..", "//", a backslash, a control byte, an
+// encoded dot, slash, backslash or NUL (%2e %2f %5c %00, any case), or a
+// %u escape (cpp-httplib decodes %uXXXX too: %u002e is a dot).
+bool suspicious_request_target(const std::string& target);
+
+// What a POST /api/decision body is checked against.
+struct DecisionRequestContext {
+  const ResultsFile* results = nullptr;
+  const Catalog* catalog = nullptr;  // without one, IDs are checked by form
+  size_t max_text_bytes = size_t{16} << 20;  // load_document_text limit (added spans)
+  std::string base_dir;                      // for load_document_text
+  // The current verdict on (document, technique), if any; `serve` reads its
+  // state under its lock here.
+  std::function<std::optional<Verdict>(const std::string&, const std::string&)> latest;
+};
+// Validates a decision request body {"doc", "technique"?, "id"?, "decision",
+// "start"?, "end"?, "reviewer"?, "comment"?} (serve.h) and fills *out (all
+// but `time`); returns "" or what is wrong (the 400 message).
+std::string decision_from_request(const nlohmann::json& body, const DecisionRequestContext& ctx,
+                                  Decision* out);
 
 // An append-only decision log. Not thread-safe: callers serialise append().
 class DecisionLog {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "normalize.h"
+#include "prefilter.h"
 
 namespace ttptag {
 
@@ -236,18 +237,18 @@ class Compiler {
     o.set_max_mem(opts_.max_regex_mem);
     auto re = std::make_unique<RE2>(rx, o);
     if (!re->ok()) {
+      if (re->error_code() == RE2::ErrorPatternTooLarge) {
+        add_issue(Severity::kError, file, line, rule, "pattern-too-large", too_large_message(shown));
+        return nullptr;
+      }
       std::string hint;
       if (shown.find("(?<") != std::string::npos || shown.find("(?=") != std::string::npos ||
           shown.find("(?!") != std::string::npos) {
         hint = "; RE2 has no look-around: express the context with `all`, `near` or `unless`";
       } else if (RE2::PartialMatch(shown, R"(\\[1-9])")) {
         hint = "; RE2 has no back-references: write the repeated text out";
-      } else if (re->error_code() == RE2::ErrorPatternTooLarge) {
-        hint = "; the compiled pattern exceeds the memory budget: split it or use a shorter list";
       }
-      std::string code = re->error_code() == RE2::ErrorPatternTooLarge ? "pattern-too-large"
-                                                                      : "re2-error";
-      add_issue(Severity::kError, file, line, rule, code,
+      add_issue(Severity::kError, file, line, rule, "re2-error",
                 "pattern " + json(shown).dump() + " does not compile: " + re->error() + hint);
       return nullptr;
     }
@@ -256,7 +257,51 @@ class Compiler {
                 "pattern " + json(shown).dump() + " can match the empty string, so it fires everywhere");
       return nullptr;
     }
+    if (matches_empty_inside(*re)) {
+      add_issue(Severity::kError, file, line, rule, "matches-empty",
+                "pattern " + json(shown).dump() +
+                    " can match an empty span inside a text (e.g. a bare \\b or an optional part next to "
+                    "one), which is evidence of nothing");
+      return nullptr;
+    }
     return re;
+  }
+
+  // Whether `re` matches nothing at some position of some non-empty text.
+  // An empty match depends only on the empty-width flags there (\b \B ^ $
+  // \A \z, (?m)), set by whether the bytes before and after are absent, a
+  // word byte, a newline or another byte; these texts hold each of the 15
+  // combinations with a byte on at least one side (PartialMatch("") is the
+  // 16th). match.cpp relies on non-empty spans: an empty one at offset 0
+  // would be mapped back through orig_end[-1].
+  static bool matches_empty_inside(const RE2& re) {
+    for (const char* probe : {"aa", "a a", "a\na", "\n\n", " \n ", "  "}) {
+      const re2::StringPiece text(probe);
+      for (size_t p = 0; p <= text.size(); ++p)
+        if (re.Match(text, p, p, RE2::ANCHOR_BOTH, nullptr, 0)) return true;  // only an empty match fits
+    }
+    return false;
+  }
+
+  // What to do about a regex over RE2's memory budget. `shown` is a pattern
+  // as written, or "triggers" / "unless" for the regex a rule builds from
+  // all its phrases and patterns / all its vetoes (each of which compiled).
+  std::string too_large_message(const std::string& shown) const {
+    const std::string budget = std::to_string(opts_.max_regex_mem >> 20) + " MiB RE2 memory budget";
+    if (shown == "triggers") {
+      return "the rule's phrases and patterns, combined into one regex, compile to more than the " + budget +
+             ": split them over several rules (each with part of the list, same techniques), or drop "
+             "near-duplicates";
+    }
+    if (shown == "unless") {
+      return "the rule's and the pack's `unless` patterns, combined into one regex, compile to more than the " +
+             budget + ": shorten them, or give the long vetoes to the rules that need them only";
+    }
+    std::string head = shown.size() > 80 ? shown.substr(0, 77) + "..." : shown;
+    return "pattern " + json(head).dump(-1, ' ', false, json::error_handler_t::replace) +
+           " compiles to more than the " + budget +
+           ": lower counted repetitions such as {1000}, narrow wide classes such as \\pL or ., or split a long "
+           "alternation over several patterns";
   }
 
   // compile(), for a matcher a rule keeps: the RE2 gets opts_.match_mem, so
@@ -271,7 +316,8 @@ class Compiler {
     o.set_max_mem(opts_.match_mem);
     auto re = std::make_unique<RE2>(rx, o);
     const int64_t lint_instructions = opts_.max_regex_mem * 2 / 3 / 4 / 8;  // as RE2 budgets a forward program
-    if (re->ok() && int64_t{re->ProgramSize()} * 8 <= lint_instructions && !RE2::PartialMatch("", *re)) {
+    if (re->ok() && int64_t{re->ProgramSize()} * 8 <= lint_instructions && !RE2::PartialMatch("", *re) &&
+        !matches_empty_inside(*re)) {
       return re;
     }
     if (!compile(rx, shown, file, line, rule) || !re->ok()) return nullptr;
@@ -436,7 +482,9 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
 
   std::map<std::string, std::string> seen_ids;  // id -> file
   for (const auto& pack : packs) {
-    const std::string pack_name = pack.doc.value("pack", "");
+    // Fields of the wrong JSON type are issues, never json::value()'s type_error.
+    const auto name_it = pack.doc.find("pack");
+    const std::string pack_name = name_it != pack.doc.end() && name_it->is_string() ? name_it->get<std::string>() : "";
     std::vector<std::string> pack_unless;
     if (pack.doc.contains("unless") && !string_array(pack.doc["unless"], &pack_unless)) {
       comp.add_issue(Severity::kError, pack.path, line_of(pack.text, "unless"), "", "bad-field",
@@ -495,10 +543,14 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
           problem("bad-technique", "\"" + t + "\" is not a DISARM technique ID (T1234 or T1234.567)");
         }
       }
-      rule.note = r.value("note", "");
-      if (rule.note.empty()) problem("missing-note", "add a \"note\": why this wording signals the technique", Severity::kWarning);
+      if (r.contains("note") && !r["note"].is_string()) {
+        problem("bad-field", "\"note\" must be a string");
+      } else {
+        rule.note = r.value("note", "");
+        if (rule.note.empty()) problem("missing-note", "add a \"note\": why this wording signals the technique", Severity::kWarning);
+      }
       // scope and weight
-      std::string scope = r.value("scope", "sentence");
+      std::string scope = r.contains("scope") && !r["scope"].is_string() ? "" : r.value("scope", "sentence");
       if (scope == "sentence") rule.scope = Scope::kSentence;
       else if (scope == "paragraph") rule.scope = Scope::kParagraph;
       else if (scope == "document") rule.scope = Scope::kDocument;
@@ -516,7 +568,11 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
       if (r.contains("patterns") && !string_array(r["patterns"], &patterns)) problem("bad-field", "\"patterns\" must be an array of strings");
       if (r.contains("all") && !string_array(r["all"], &alls)) problem("bad-field", "\"all\" must be an array of patterns");
       if (r.contains("unless") && !string_array(r["unless"], &unless)) problem("bad-field", "\"unless\" must be an array of patterns");
-      if (r.value("pack_unless", true)) unless.insert(unless.end(), pack_unless.begin(), pack_unless.end());
+      if (r.contains("pack_unless") && !r["pack_unless"].is_boolean()) {
+        problem("bad-field", "\"pack_unless\" must be true or false");
+      } else if (r.value("pack_unless", true)) {
+        unless.insert(unless.end(), pack_unless.begin(), pack_unless.end());
+      }
 
       auto expand_pattern = [&](const std::string& p) {
         std::string err;
@@ -575,8 +631,13 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
           Near nr;
           nr.a_source = n["a"];
           nr.b_source = n["b"];
-          nr.words = n.value("words", 8);
-          if (nr.words < 0 || nr.words > 100) problem("bad-near", "\"words\" must be 0..100");
+          // Checked as a double: a huge number must not be converted to int (undefined).
+          const json words = n.contains("words") ? n["words"] : json(8);
+          if (!words.is_number() || words.get<double>() < 0 || words.get<double>() > 100) {
+            problem("bad-near", "\"words\" must be 0..100");
+          } else {
+            nr.words = static_cast<int>(words.get<double>());
+          }
           std::string ra = expand_pattern(nr.a_source), rb = expand_pattern(nr.b_source);
           nr.a = ra.empty() ? nullptr : comp.compile_matcher(ra, nr.a_source, file, line, rule.id);
           nr.b = rb.empty() ? nullptr : comp.compile_matcher(rb, nr.b_source, file, line, rule.id);
@@ -637,20 +698,16 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
   }
 
   if (has_errors(*issues)) return set;  // caller checks issues; set is not usable
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_max_mem(int64_t{512} << 20);
-  set->set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-  for (const auto& rule : set->rules_) {
-    std::string err;
-    if (set->set_->Add(rule.trigger->pattern(), &err) < 0) {
-      comp.add_issue(Severity::kError, rule.file, rule.line, rule.id, "re2-error", "cannot add to the rule set: " + err);
-    }
+  std::vector<Prefilter::Trigger> triggers(set->rules_.size());
+  for (size_t i = 0; i < set->rules_.size(); ++i) {
+    const Rule& rule = set->rules_[i];
+    triggers[i].whole = rule.trigger.get();
+    // The trigger is "(?:t0)|(?:t1)|..." of trigger_sources (a near-only
+    // rule's is its first near's `a`).
+    triggers[i].alternatives = rule.trigger_sources;
+    if (triggers[i].alternatives.empty()) triggers[i].alternatives.push_back(rule.trigger->pattern());
   }
-  if (!set->set_->Compile()) {
-    comp.add_issue(Severity::kError, path, 0, "", "set-too-large",
-                   "the combined rule set exceeds RE2's memory budget; split large lists");
-  }
+  set->prefilter_ = Prefilter::build(triggers);
   return set;
 }
 

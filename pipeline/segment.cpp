@@ -588,12 +588,24 @@ class Splitter {
         for (int r = 0; r < 3 && (at(piece_end) & 0xC0) == 0x80; ++r) --piece_end;
         next = piece_end;
       }
-      out_.push_back(Sentence{b, piece_end, paragraph_});
+      push(b, piece_end);
       b = next;
     }
-    if (end > b) out_.push_back(Sentence{b, end, paragraph_});
+    if (end > b) push(b, end);
     cur_ = kNoPos;
     if (para) pending_para_ = true;
+  }
+
+  // Appends a sentence. A paragraph that would grow past kMaxParagraphBytes
+  // ends before it: paragraph-scope rules search the whole paragraph for
+  // every sentence that triggers them, so one huge paragraph (a 50 MB line)
+  // would cost time quadratic in its size.
+  void push(size_t b, size_t e) {
+    if (!out_.empty() && out_.back().paragraph == paragraph_ && e - paragraph_begin_ > kMaxParagraphBytes) {
+      ++paragraph_;
+    }
+    if (out_.empty() || out_.back().paragraph != paragraph_) paragraph_begin_ = b;
+    out_.push_back(Sentence{b, e, paragraph_});
   }
 
   const NormalizedText& norm_;
@@ -605,6 +617,7 @@ class Splitter {
   size_t line_start_ = 0;      // first byte of the current line
   bool block_is_list_ = false; // the open sentence's block began with a list marker
   size_t paragraph_ = 0;
+  size_t paragraph_begin_ = 0;  // begin of the first sentence of paragraph_
   bool pending_para_ = false;  // next sentence starts a new paragraph
 };
 

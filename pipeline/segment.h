@@ -18,8 +18,12 @@ namespace ttptag {
 
 // Sentences cover the non-space text in order, never overlap, and never
 // begin or end with white space. Sentences longer than kMaxSentenceBytes are
-// cut at a space (or anywhere, if none) so one huge line stays tractable.
+// cut at a space (or anywhere, if none, but never inside a UTF-8 character)
+// so one huge line stays tractable. A paragraph ends before the sentence that
+// would take it past kMaxParagraphBytes (paragraph-scope rules search the
+// whole paragraph for each sentence, so its size bounds their cost).
 inline constexpr size_t kMaxSentenceBytes = 4096;
+inline constexpr size_t kMaxParagraphBytes = 64 * 1024;
 
 std::vector<Sentence> segment_text(const NormalizedText& norm);
 

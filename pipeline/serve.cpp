@@ -20,10 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxReviewer = 400;   // bytes
-constexpr size_t kMaxComment = 8000;   // bytes
-constexpr size_t kMaxAddedSpan = 4096; // bytes of evidence for an added technique
-
 constexpr const char* kCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -455,18 +451,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// A request target that tries to leave the routes: dot segments, encoded
-// dots, slashes or backslashes, NUL, or not an absolute path.
-bool suspicious_target(const std::string& target) {
-  if (target.empty() || target.front() != '/') return true;
-  std::string t = lower(target);
-  for (const char* bad : {"..", "%2e", "%2f", "%5c", "%00", "\\", "//"})
-    if (t.find(bad) != std::string::npos) return true;
-  for (char c : target)
-    if (static_cast<unsigned char>(c) < 0x20) return true;
-  return false;
-}
-
 void send_json(httplib::Response& res, const json& j, int status = 200) {
   res.status = status;
   res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace),
@@ -475,10 +459,6 @@ void send_json(httplib::Response& res, const json& j, int status = 200) {
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, {{"error", message}}, status);
-}
-
-bool utf8_boundary(const std::string& text, size_t pos) {
-  return pos >= text.size() || (static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80;
 }
 
 }  // namespace
@@ -548,8 +528,9 @@ struct ReviewServer::Impl {
       auto di = doc_index.find(key.first);
       if (di == doc_index.end()) continue;
       const ResultDoc& rd = results.docs[di->second];
+      const std::string& technique = key.second;  // clang < 16 cannot capture a structured binding
       bool suggested = std::any_of(rd.techniques.begin(), rd.techniques.end(),
-                                   [&](const ResultTechnique& t) { return t.id == key.second; });
+                                   [&](const ResultTechnique& t) { return t.id == technique; });
       if (suggested) continue;
       std::string name;
       if (opts.catalog)
@@ -577,78 +558,19 @@ struct ReviewServer::Impl {
     return doc_view_json(d, index, text ? &*text : nullptr, why, opts.catalog);
   }
 
-  // Validates a decision request and builds the decision; "" or an error message.
+  // Validates a decision request and builds the decision (review.h); "" or an error message.
   std::string make_decision(const json& body, Decision* out) const {
-    if (!body.is_object()) return "the body must be a JSON object";
-    auto doc = body.find("doc");
-    if (doc == body.end() || !doc->is_number_unsigned() || doc->get<size_t>() >= results.docs.size())
-      return "\"doc\" must be the index of a document in the results";
-    const ResultDoc& rd = results.docs[doc->get<size_t>()];
-    if (!rd.error.empty()) return "that document failed in tagging; there is nothing to review";
-    auto verdict = body.find("decision");
-    Decision& d = *out;
-    d = Decision{};
-    if (verdict == body.end() || !verdict->is_string() ||
-        !parse_verdict(verdict->get<std::string>(), &d.decision))
-      return "\"decision\" must be accept, reject or add";
-    for (const char* key : {"reviewer", "comment"}) {
-      auto v = body.find(key);
-      if (v == body.end() || v->is_null()) continue;
-      if (!v->is_string()) return std::string("\"") + key + "\" must be a string";
-      std::string s = v->get<std::string>();
-      if (s.size() > (std::string(key) == "reviewer" ? kMaxReviewer : kMaxComment))
-        return std::string("\"") + key + "\" is too long";
-      (std::string(key) == "reviewer" ? d.reviewer : d.comment) = std::move(s);
-    }
-    d.document = rd.doc;
-    auto tech = body.find("technique");
-    auto id = body.find("id");
-    if (d.decision != Verdict::kAdd && tech != body.end()) {
-      if (!tech->is_number_unsigned() || tech->get<size_t>() >= rd.techniques.size())
-        return "\"technique\" must be the index of a suggestion of that document";
-      const ResultTechnique& rt = rd.techniques[tech->get<size_t>()];
-      d.technique = rt.id;
-      if (!rt.evidence.empty()) {
-        const ResultEvidence& ev = rt.evidence.front();
-        d.evidence = {ev.rule, ev.start, ev.end, ev.text};
-      }
-      for (const auto& ev : rt.evidence)
-        if (std::find(d.rules.begin(), d.rules.end(), ev.rule) == d.rules.end())
-          d.rules.push_back(ev.rule);
-      return "";
-    }
-    if (id == body.end() || !id->is_string()) return "give \"technique\" (a suggestion) or \"id\"";
-    d.technique = id->get<std::string>();
-    bool known = opts.catalog ? opts.catalog->find(d.technique) != nullptr
-                              : looks_like_technique_id(d.technique);
-    if (!known) return "unknown technique " + d.technique.substr(0, 40);
-    bool suggested = std::any_of(rd.techniques.begin(), rd.techniques.end(),
-                                 [&](const ResultTechnique& t) { return t.id == d.technique; });
-    if (d.decision == Verdict::kAdd) {
-      if (suggested) return d.technique + " is already suggested for that document: accept it";
-      auto start = body.find("start"), end = body.find("end");
-      if (start != body.end() || end != body.end()) {
-        if (start == body.end() || end == body.end() || !start->is_number_unsigned() ||
-            !end->is_number_unsigned())
-          return "\"start\" and \"end\" must be byte offsets";
-        size_t b = start->get<size_t>(), e = end->get<size_t>();
-        std::string why;
-        auto text = load_document_text(rd, opts.max_text_bytes, &why, base_dir);
-        if (!text) return "the document text is not available (" + why + ")";
-        if (b >= e || e > text->size() || e - b > kMaxAddedSpan || !utf8_boundary(*text, b) ||
-            !utf8_boundary(*text, e))
-          return "the evidence span is not a span of the document";
-        d.evidence = {"", b, e, text->substr(b, e - b)};
-      }
-      return "";
-    }
-    // accept / reject by id: only for a technique currently added (reject withdraws it).
-    std::lock_guard<std::mutex> lock(mu);
-    const Decision* prev = state.latest(rd.doc, d.technique);
-    if (suggested || !prev || prev->decision != Verdict::kAdd)
-      return "\"id\" names no added technique of that document; use \"technique\"";
-    if (d.decision == Verdict::kAccept) return "an added technique is accepted already";
-    return "";
+    DecisionRequestContext ctx;
+    ctx.results = &results;
+    ctx.catalog = opts.catalog;
+    ctx.max_text_bytes = opts.max_text_bytes;
+    ctx.base_dir = base_dir;
+    ctx.latest = [this](const std::string& doc, const std::string& tech) -> std::optional<Verdict> {
+      std::lock_guard<std::mutex> lock(mu);
+      const Decision* prev = state.latest(doc, tech);
+      return prev ? std::optional<Verdict>(prev->decision) : std::nullopt;
+    };
+    return decision_from_request(body, ctx, out);
   }
 
   void routes() {
@@ -664,7 +586,7 @@ struct ReviewServer::Impl {
                              {"Cross-Origin-Resource-Policy", "same-origin"},
                              {"Content-Security-Policy", kCsp}});
     svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (suspicious_target(req.target)) {
+      if (suspicious_request_target(req.target)) {
         send_error(res, 400, "bad request path");
         return httplib::Server::HandlerResponse::Handled;
       }

@@ -2,16 +2,29 @@
 //
 // profile_stages() runs every stage on one thread, one document at a time,
 // timing each (read, normalize, segment, match, aggregate, write JSONL to
-// memory), and then times a bare RE2::Set scan (RuleSet::set().Match) of
-// the same sentences of the same document: the cost of the one pass every
-// sentence must get, with nothing else. The bare scan runs after `match`
-// on each document, so it always finds the Set's DFA cache warm: the
-// fastest the scan can be, which makes the ratio conservative.
-// `ttptag bench` (hidden) prints these; bench/run_bench.sh calls it.
+// memory), and after each document times a bare RE2::Set scan of the same
+// sentences with a Set of every rule's trigger (compile_trigger_set): the
+// one pass that answers "which rules fire in this sentence" with nothing
+// else, the engine's limit. match() does not use that Set (it uses the
+// rule set's prefilter, prefilter.h), so it is built here for the
+// comparison only.
+//
+// Times are this thread's CPU time (not wall time), so other processes on
+// a shared machine do not skew the ratio.
+//
+// Both sides warm up as they go: RE2 builds DFA states on first sight of
+// new text (the Set of all triggers is under 1 MB/s for its first tens of
+// MB). So the inputs are run twice: the first (cold) pass is reported
+// apart, and the main figures are the second (warm) pass, the steady state
+// of a long batch. `ttptag bench` (hidden) prints these; bench/run_bench.sh
+// calls it.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
+
+#include <re2/set.h>
 
 #include "read.h"
 #include "tagger.h"
@@ -22,12 +35,21 @@ struct StageTimes {
   size_t docs = 0, errors = 0;
   size_t bytes = 0;       // document text bytes
   size_t sentences = 0;
-  double read = 0, normalize = 0, segment = 0, match = 0, aggregate = 0, write = 0;  // seconds
-  double set_scan = 0;    // bare RE2::Set scan of the same sentences, seconds
+  // Warm (second) pass, seconds.
+  double read = 0, normalize = 0, segment = 0, match = 0, aggregate = 0, write = 0;
+  double set_scan = 0;    // bare RE2::Set scan of the same sentences
+  // Cold (first) pass, seconds: the whole pipeline, and the Set scan.
+  double cold_pipeline = 0, cold_set_scan = 0;
+  double set_compile = 0;  // compiling the Set of all triggers
   double pipeline() const { return read + normalize + segment + match + aggregate + write; }
 };
 
-// Every input of `inputs` (files, folders already expanded, JSONL files).
+// A RE2::Set of every rule's trigger, entry i = rule i (what match() used
+// before the prefilter). nullptr with *error if it does not compile.
+std::unique_ptr<RE2::Set> compile_trigger_set(const RuleSet& rules, std::string* error);
+
+// Every input of `inputs` (files, folders already expanded, JSONL files),
+// twice (see above).
 StageTimes profile_stages(const InputList& inputs, const ReadOptions& read, const Tagger& tagger);
 
 }  // namespace ttptag

@@ -6,6 +6,12 @@ ttptag_packages=(build-essential cmake pkg-config libre2-dev libutf8proc-dev nlo
   libtbb-dev libgumbo-dev libpoppler-cpp-dev)
 # What only the tests need (test.sh installs them too): Dask for tests/cli/dask_example.sh.
 ttptag_test_packages=(python3-distributed)
+# test.sh's sanitizer step needs nothing more: g++ brings gcc's ASan and UBSan
+# runtimes, which print file:line themselves.
+# Its fuzz step: clang with libFuzzer and its sanitizer runtimes (libclang-rt-dev
+# follows Debian's default clang version), llvm-symbolizer (package llvm) so
+# clang's reports give file:line.
+ttptag_fuzz_packages=(clang libclang-rt-dev llvm)
 
 ttptag_install_deps() {
   local missing=()

@@ -1,0 +1,991 @@
+// prefilter.cpp: literal conditions of triggers, and their scan (see prefilter.h).
+#include "prefilter.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <deque>
+#include <cctype>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace ttptag {
+
+namespace {
+
+// \b inside exact strings: an atom that starts or ends with it is checked
+// for a word boundary where it is found ("\bx\b" is the word "x", not
+// every x). 0xFF never occurs in valid UTF-8, so no pattern literal is it.
+constexpr char kBoundary = '\xFF';
+// Atoms with fewer letters and digits than this, unless bounded on both
+// sides, and common words (kCommonWords) are in most sentences: they count
+// as always present. That only weakens conditions (never wrong) and keeps
+// common atoms from waking hundreds of nodes per sentence.
+constexpr size_t kMinAtom = 3;
+constexpr double kCommon = 0.5;  // atom_frequency() of common atoms
+// An exact set grows by cross products ("cop" x {"y", "ies"}); past this
+// many strings it becomes a condition instead.
+constexpr size_t kMaxExact = 256;
+// A run of exact items is crossed only up to this many strings: longer
+// strings select a little better but multiply the atoms.
+constexpr size_t kMaxCross = 16;
+// Classes with more members than this are not expanded.
+constexpr size_t kMaxClassChars = 8;
+constexpr int kTrue = -1;  // the node "always true" (no condition)
+
+struct Unsupported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What is known about the strings a regex node matches: exactly one of
+// `strs`, or (not exact) strings satisfying the condition `tree`.
+struct Info {
+  bool exact = false;
+  std::vector<std::string> strs;
+  int tree = kTrue;
+
+  static Info any() { return {}; }
+  static Info literal(std::string s) {
+    Info i;
+    i.exact = true;
+    i.strs.push_back(std::move(s));
+    return i;
+  }
+  static Info empty() { return literal(""); }
+};
+
+void sort_unique(std::vector<std::string>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+std::vector<std::string> cross(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  out.reserve(a.size() * b.size());
+  for (const auto& x : a) {
+    for (const auto& y : b) out.push_back(x + y);
+  }
+  sort_unique(&out);
+  return out;
+}
+
+void append_utf8(std::string* out, uint32_t cp) {
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// RE2's \b is ASCII: word characters are [0-9A-Za-z_].
+bool is_word(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Common words: an atom that is one of them (spaces and punctuation
+// aside) is found in most sentences. Only the prefilter's speed depends on
+// this list, never its results.
+constexpr std::string_view kCommonWords[] = {
+    "the", "and", "for", "from", "with", "that", "this", "was", "were", "are", "has", "have", "had",
+    "its", "his", "her", "their", "our", "who", "which", "not", "but", "said", "also", "been", "more",
+    "than", "they", "will", "would", "can", "into", "about", "after", "over", "other", "such", "some",
+    "all", "one", "two", "new", "what", "when", "where", "how", "there", "these", "those", "them",
+    "then", "only", "just", "like", "many", "most", "out", "off", "may", "could", "should", "any",
+    "each", "per", "you", "she", "him"};
+
+}  // namespace
+
+// Aho-Corasick automaton over the atoms, as a full DFA over byte classes
+// (bytes that occur in no atom share one class).
+class Prefilter::Automaton {
+ public:
+  // atoms: distinct strings; scan() reports their indices.
+  explicit Automaton(const std::vector<std::string>& atoms) {
+    std::array<bool, 256> used{};
+    for (const auto& s : atoms) {
+      for (unsigned char c : s) used[c] = true;
+    }
+    classes_ = 1;
+    for (int b = 0; b < 256; ++b) cls_[static_cast<size_t>(b)] = used[static_cast<size_t>(b)] ? classes_++ : 0;
+    // Trie, in the transition table itself (0 = no edge yet; the root is 0
+    // and never a target, so 0 can mean "none" while building).
+    add_state();
+    for (size_t id = 0; id < atoms.size(); ++id) {
+      const std::string& s = atoms[id];
+      uint32_t st = 0;
+      for (unsigned char c : s) {
+        uint32_t& next = delta_[st * classes_ + cls_[c]];
+        if (next == 0) {
+          const uint32_t n = add_state();
+          delta_[st * classes_ + cls_[c]] = n;  // delta_ may have moved
+          st = n;
+        } else {
+          st = next;
+        }
+      }
+      out_[st] = static_cast<int>(id);
+    }
+    // Breadth first: failure links complete the table; report_[s] is the
+    // first state on s's failure chain (s included) that ends an atom.
+    std::vector<uint32_t> fail(out_.size(), 0);
+    std::deque<uint32_t> queue;
+    for (uint32_t c = 0; c < classes_; ++c) {
+      const uint32_t n = delta_[c];
+      if (n != 0) queue.push_back(n);
+    }
+    report_.assign(out_.size(), -1);
+    next_report_.assign(out_.size(), -1);
+    while (!queue.empty()) {
+      const uint32_t s = queue.front();
+      queue.pop_front();
+      const int via_fail = out_[fail[s]] >= 0 ? static_cast<int>(fail[s]) : report_[fail[s]];
+      report_[s] = out_[s] >= 0 ? static_cast<int>(s) : via_fail;
+      next_report_[s] = via_fail;
+      for (uint32_t c = 0; c < classes_; ++c) {
+        uint32_t& t = delta_[s * classes_ + c];
+        const uint32_t f = delta_[fail[s] * classes_ + c];
+        if (t != 0) {
+          fail[t] = f;
+          queue.push_back(t);
+        } else {
+          t = f;
+        }
+      }
+    }
+  }
+
+  size_t memory() const {
+    return delta_.size() * sizeof(uint32_t) + (out_.size() + report_.size() + next_report_.size()) * sizeof(int);
+  }
+
+  // Calls found(atom index, end offset) for every atom occurrence in text.
+  template <typename F>
+  void scan(std::string_view text, F&& found) const {
+    uint32_t st = 0;
+    const uint32_t* delta = delta_.data();
+    const size_t n = text.size();
+    for (size_t i = 0; i < n; ++i) {
+      st = delta[st * classes_ + cls_[static_cast<unsigned char>(text[i])]];
+      for (int r = report_[st]; r >= 0; r = next_report_[static_cast<size_t>(r)]) {
+        found(out_[static_cast<size_t>(r)], i + 1);
+      }
+    }
+  }
+
+ private:
+  uint32_t add_state() {
+    delta_.resize(delta_.size() + classes_, 0);
+    out_.push_back(-1);
+    return static_cast<uint32_t>(out_.size() - 1);
+  }
+
+  std::array<uint32_t, 256> cls_{};
+  uint32_t classes_ = 1;
+  std::vector<uint32_t> delta_;     // state * classes_ + class -> state
+  std::vector<int> out_;            // atom (node id) ending at the state, or -1
+  std::vector<int> report_;         // first state with an atom on the failure chain, or -1
+  std::vector<int> next_report_;    // the next one after that, or -1
+};
+
+// Builds a Prefilter's nodes from regexes: a reader of RE2 syntax yielding
+// Info, and hash-consed AND/OR nodes (lists shared by many rules become
+// shared nodes).
+class PrefilterBuilder {
+ public:
+  explicit PrefilterBuilder(Prefilter& pf) : pf_(pf) {}
+
+  // The condition node of one regex; kTrue if none.
+  int condition(std::string_view regex) {
+    p_ = regex;
+    pos_ = 0;
+    try {
+      Info i = alternation();
+      if (pos_ != p_.size()) throw Unsupported("unbalanced )");
+      return tree(i);
+    } catch (const Unsupported&) {
+      return kTrue;
+    }
+  }
+
+ private:
+  using Node = Prefilter::Node;
+
+  // The atom of an exact string (word-boundary marks at its ends kept as
+  // checks, inside it dropped), or kTrue if it is too short to select.
+  int atom(const std::string& s) {
+    const bool lb = !s.empty() && s.front() == kBoundary;
+    const bool rb = !s.empty() && s.back() == kBoundary;
+    std::string text;
+    for (char c : s) {
+      if (c != kBoundary) text += c;
+    }
+    // Too short or too common to select: "always present" (a weaker
+    // condition, so still a necessary one).
+    if (text.empty() || Prefilter::atom_frequency(text, lb, rb) >= kCommon) return kTrue;
+    std::string key = text;
+    key += '\0';
+    key += static_cast<char>('0' + lb + 2 * rb);
+    auto [it, added] = atoms_.emplace(key, static_cast<int>(pf_.nodes_.size()));
+    if (added) {
+      Node n;
+      n.kind = Node::kAtom;
+      n.atom = std::move(text);
+      n.left_boundary = lb;
+      n.right_boundary = rb;
+      pf_.nodes_.push_back(std::move(n));
+    }
+    return it->second;
+  }
+
+  // Wherever atom b occurs, atom a occurs too.
+  bool covers(const Node& a, const Node& b) const {
+    if (a.atom.size() > b.atom.size()) return false;
+    if (a.left_boundary && a.right_boundary) return a.atom == b.atom && b.left_boundary && b.right_boundary;
+    if (a.left_boundary) return b.left_boundary && b.atom.compare(0, a.atom.size(), a.atom) == 0;
+    if (a.right_boundary) {
+      return b.right_boundary && b.atom.compare(b.atom.size() - a.atom.size(), a.atom.size(), a.atom) == 0;
+    }
+    return b.atom.find(a.atom) != std::string::npos;
+  }
+
+  int make(Node::Kind kind, std::vector<int> kids) {
+    std::vector<int> flat;
+    for (int k : kids) {
+      if (k == kTrue) {
+        if (kind == Node::kOr) return kTrue;  // one branch with no condition
+        continue;                             // AND: drop
+      }
+      const Node& n = pf_.nodes_[static_cast<size_t>(k)];
+      if (n.kind == kind) {
+        flat.insert(flat.end(), n.children.begin(), n.children.end());
+      } else {
+        flat.push_back(k);
+      }
+    }
+    std::sort(flat.begin(), flat.end());
+    flat.erase(std::unique(flat.begin(), flat.end()), flat.end());
+    if (flat.empty()) return kTrue;
+    if (flat.size() == 1) return flat[0];
+    if (kind == Node::kOr) flat = drop_covered_atoms(flat);
+    if (flat.size() == 1) return flat[0];
+    std::string key(1, kind == Node::kAnd ? 'A' : 'O');
+    for (int k : flat) key += std::to_string(k) + ',';
+    auto [it, added] = cons_.emplace(key, static_cast<int>(pf_.nodes_.size()));
+    if (added) {
+      Node n;
+      n.kind = kind;
+      n.children = flat;
+      pf_.nodes_.push_back(std::move(n));
+    }
+    return it->second;
+  }
+
+  // In an OR, an atom containing another atom of it adds nothing
+  // ("fake" | "fakes" is "fake").
+  std::vector<int> drop_covered_atoms(const std::vector<int>& kids) {
+    std::vector<int> atoms, others;
+    for (int k : kids) (pf_.nodes_[static_cast<size_t>(k)].kind == Node::kAtom ? atoms : others).push_back(k);
+    if (atoms.size() < 2) return kids;
+    std::sort(atoms.begin(), atoms.end(), [&](int a, int b) {
+      return pf_.nodes_[static_cast<size_t>(a)].atom.size() < pf_.nodes_[static_cast<size_t>(b)].atom.size();
+    });
+    std::vector<int> kept;
+    for (int a : atoms) {
+      bool covered = false;
+      for (int k : kept) {
+        if (covers(pf_.nodes_[static_cast<size_t>(k)], pf_.nodes_[static_cast<size_t>(a)])) {
+          covered = true;
+          break;
+        }
+      }
+      if (!covered) kept.push_back(a);
+    }
+    kept.insert(kept.end(), others.begin(), others.end());
+    std::sort(kept.begin(), kept.end());
+    return kept;
+  }
+
+  int tree(const Info& i) {
+    if (!i.exact) return i.tree;
+    std::vector<int> kids;
+    for (const auto& s : i.strs) {
+      const int a = atom(s);
+      if (a == kTrue) return kTrue;
+      kids.push_back(a);
+    }
+    return make(Node::kOr, kids);
+  }
+
+  Info from_tree(int t) {
+    Info i;
+    i.tree = t;
+    return i;
+  }
+
+  Info concat(std::vector<Info>& items) {
+    std::vector<std::string> run{""};  // exact strings of the current run of exact items
+    std::vector<int> kids;
+    bool all_exact = true;
+    auto flush = [&] {
+      Info r;
+      r.exact = true;
+      r.strs = std::move(run);
+      kids.push_back(tree(r));
+    };
+    for (auto& it : items) {
+      if (it.exact) {
+        const size_t product = run.size() * it.strs.size();
+        // Crossing with one string (a literal, a \b) never multiplies.
+        if (product <= kMaxCross || (product <= kMaxExact && (run.size() == 1 || it.strs.size() == 1))) {
+          run = cross(run, it.strs);
+        } else {
+          all_exact = false;
+          flush();
+          run = std::move(it.strs);
+        }
+        continue;
+      }
+      all_exact = false;
+      flush();
+      run = {""};
+      kids.push_back(it.tree);
+    }
+    if (all_exact) {
+      Info out;
+      out.exact = true;
+      out.strs = std::move(run);
+      return out;
+    }
+    flush();
+    return from_tree(make(Node::kAnd, kids));
+  }
+
+  Info alternate(std::vector<Info>& branches) {
+    if (branches.size() == 1) return std::move(branches[0]);
+    bool all_exact = true;
+    size_t total = 0;
+    for (const auto& b : branches) {
+      all_exact = all_exact && b.exact;
+      total += b.strs.size();
+    }
+    if (all_exact && total <= kMaxExact) {
+      Info out;
+      out.exact = true;
+      for (auto& b : branches) out.strs.insert(out.strs.end(), b.strs.begin(), b.strs.end());
+      sort_unique(&out.strs);
+      return out;
+    }
+    std::vector<int> kids;
+    for (const auto& b : branches) kids.push_back(tree(b));
+    return from_tree(make(Node::kOr, kids));
+  }
+
+  Info repeat(Info x, int min, int max) {  // max < 0: unbounded
+    if (min == 0) {
+      if (x.exact && max == 1 && x.strs.size() + 1 <= kMaxExact) {
+        x.strs.push_back("");
+        sort_unique(&x.strs);
+        return x;
+      }
+      return Info::any();
+    }
+    if (min == 1 && max == 1) return x;
+    return from_tree(tree(x));  // one or more copies: one copy occurs
+  }
+
+  // --- reader of RE2 syntax ---
+
+  bool more() const { return pos_ < p_.size(); }
+  char peek(size_t k = 0) const { return pos_ + k < p_.size() ? p_[pos_ + k] : '\0'; }
+
+  Info alternation() {
+    std::vector<Info> branches;
+    branches.push_back(concatenation());
+    while (more() && peek() == '|') {
+      ++pos_;
+      branches.push_back(concatenation());
+    }
+    return alternate(branches);
+  }
+
+  Info concatenation() {
+    std::vector<Info> items;
+    while (more() && peek() != '|' && peek() != ')') items.push_back(repetition());
+    if (items.empty()) return Info::empty();
+    if (items.size() == 1) return std::move(items[0]);
+    return concat(items);
+  }
+
+  // Parses {n}, {n,} or {n,m} at pos_; false (pos_ unchanged) if it is not
+  // one (RE2 then reads the '{' as a literal).
+  bool counted(int* min, int* max) {
+    size_t k = pos_ + 1;
+    auto number = [&](int* v) {
+      const size_t start = k;
+      long n = 0;
+      while (k < p_.size() && p_[k] >= '0' && p_[k] <= '9' && k - start < 6) {
+        n = n * 10 + (p_[k] - '0');
+        ++k;
+      }
+      *v = static_cast<int>(n);
+      return k > start;
+    };
+    if (!number(min)) return false;
+    if (k < p_.size() && p_[k] == '}') {
+      *max = *min;
+    } else if (k < p_.size() && p_[k] == ',') {
+      ++k;
+      if (k < p_.size() && p_[k] == '}') {
+        *max = -1;
+      } else if (!number(max) || k >= p_.size() || p_[k] != '}') {
+        return false;
+      }
+    } else {
+      return false;
+    }
+    pos_ = k + 1;
+    return true;
+  }
+
+  Info repetition() {
+    Info x = atom_expr();
+    while (more()) {
+      int min = 0, max = 0;
+      const char c = peek();
+      if (c == '*') {
+        max = -1;
+        ++pos_;
+      } else if (c == '+') {
+        min = 1, max = -1;
+        ++pos_;
+      } else if (c == '?') {
+        max = 1;
+        ++pos_;
+      } else if (c == '{' && counted(&min, &max)) {
+        // pos_ advanced past it
+      } else {
+        break;
+      }
+      if (more() && peek() == '?') ++pos_;  // non-greedy: the same strings
+      x = repeat(std::move(x), min, max);
+    }
+    return x;
+  }
+
+  // Flags: only case-insensitivity changes which strings match.
+  static void flags(std::string_view f) {
+    bool negated = false;
+    for (char c : f) {
+      if (c == '-') {
+        negated = true;
+      } else if (c == 'i') {
+        if (!negated) throw Unsupported("(?i)");
+      } else if (c != 's' && c != 'm' && c != 'U') {
+        throw Unsupported("flag");
+      }
+    }
+  }
+
+  Info group() {  // at '('
+    ++pos_;
+    if (peek() == '?') {
+      ++pos_;
+      if (peek() == ':') {
+        ++pos_;
+      } else if (peek() == 'P' || peek() == '<') {  // (?P<name>...) or (?<name>...)
+        const size_t close = p_.find('>', pos_);
+        if (close == std::string_view::npos) throw Unsupported("group name");
+        pos_ = close + 1;
+      } else {
+        size_t end = pos_;
+        while (end < p_.size() && p_[end] != ')' && p_[end] != ':') ++end;
+        if (end >= p_.size()) throw Unsupported("flags");
+        flags(p_.substr(pos_, end - pos_));
+        pos_ = end + 1;
+        // (?flags) alone applies to the rest of the group: only (?-i)-like
+        // flags get here, which change nothing we model.
+        if (p_[end] == ')') return Info::empty();
+      }
+    }
+    Info inner = alternation();
+    if (!more() || peek() != ')') throw Unsupported("missing )");
+    ++pos_;
+    return inner;
+  }
+
+  // One UTF-8 character at pos_, bytes as they are.
+  std::string rune() {
+    const auto lead = static_cast<unsigned char>(peek());
+    size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    len = std::min(len, p_.size() - pos_);
+    std::string s(p_.substr(pos_, len));
+    pos_ += len;
+    return s;
+  }
+
+  uint32_t hex_escape() {  // after "\x": HH or {H...}
+    std::string digits;
+    if (peek() == '{') {
+      const size_t close = p_.find('}', pos_);
+      if (close == std::string_view::npos) throw Unsupported("\\x{");
+      digits = std::string(p_.substr(pos_ + 1, close - pos_ - 1));
+      pos_ = close + 1;
+    } else {
+      digits = std::string(p_.substr(pos_, 2));
+      pos_ += 2;
+    }
+    if (digits.empty() || digits.size() > 6 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+      throw Unsupported("\\x");
+    }
+    return static_cast<uint32_t>(std::stoul(digits, nullptr, 16));
+  }
+
+  // The literal of a one-character escape (after the '\'), if it is one.
+  bool escaped_literal(std::string* out) {
+    const char c = peek();
+    char lit = 0;
+    switch (c) {
+      case 'n': lit = '\n'; break;
+      case 't': lit = '\t'; break;
+      case 'r': lit = '\r'; break;
+      case 'f': lit = '\f'; break;
+      case 'v': lit = '\v'; break;
+      case 'a': lit = '\a'; break;
+      case 'x':
+        ++pos_;
+        out->clear();
+        append_utf8(out, hex_escape());
+        return true;
+      default:
+        // Escaped punctuation is itself.
+        if (c != '\0' && !is_alnum(c) && c != '_' && static_cast<unsigned char>(c) < 0x80) lit = c;
+        break;
+    }
+    if (lit == 0) return false;
+    out->assign(1, lit);
+    ++pos_;
+    return true;
+  }
+
+  void skip_property() {  // after \p or \P
+    if (peek() == '{') {
+      const size_t close = p_.find('}', pos_);
+      if (close == std::string_view::npos) throw Unsupported("\\p{");
+      pos_ = close + 1;
+    } else {
+      rune();
+    }
+  }
+
+  Info escape() {  // at '\'
+    ++pos_;
+    if (!more()) throw Unsupported("trailing \\");
+    const char c = peek();
+    switch (c) {
+      case 'b':
+        ++pos_;
+        return Info::literal(std::string(1, kBoundary));
+      case 'B': case 'A': case 'z':
+        ++pos_;
+        return Info::empty();  // zero width
+      case 'd': case 'D': case 's': case 'S': case 'w': case 'W': case 'C':
+        ++pos_;
+        return Info::any();
+      case 'p': case 'P':
+        ++pos_;
+        skip_property();
+        return Info::any();
+      case 'Q': {
+        ++pos_;
+        const size_t end = p_.find("\\E", pos_);
+        std::string lit(p_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_));
+        pos_ = end == std::string_view::npos ? p_.size() : end + 2;
+        return Info::literal(lit);
+      }
+      default:
+        break;
+    }
+    std::string lit;
+    if (escaped_literal(&lit)) return Info::literal(lit);
+    throw Unsupported(std::string("escape \\") + c);
+  }
+
+  // [...]: exact only when it plainly lists a few characters.
+  Info char_class() {  // at '['
+    ++pos_;
+    bool negated = false, complex = false;
+    if (peek() == '^') {
+      negated = true;
+      ++pos_;
+    }
+    std::vector<std::string> members;
+    bool first = true;
+    while (true) {
+      if (!more()) throw Unsupported("unterminated [");
+      if (peek() == ']' && !first) {
+        ++pos_;
+        break;
+      }
+      first = false;
+      if (peek() == '[' && peek(1) == ':') {
+        const size_t close = p_.find(":]", pos_ + 2);
+        if (close == std::string_view::npos) throw Unsupported("[:");
+        pos_ = close + 2;
+        complex = true;
+        continue;
+      }
+      std::string lo;
+      if (peek() == '\\') {
+        ++pos_;
+        const char e = peek();
+        if (e == 'p' || e == 'P') {
+          ++pos_;
+          skip_property();
+          complex = true;
+          continue;
+        }
+        if (!escaped_literal(&lo)) {  // \d \s \w ... inside the class
+          if (!more()) throw Unsupported("trailing \\");
+          ++pos_;
+          complex = true;
+          continue;
+        }
+      } else {
+        lo = rune();
+      }
+      // A range lo-hi (a '-' right before ']' is literal).
+      if (peek() == '-' && peek(1) != ']' && peek(1) != '\0') {
+        ++pos_;
+        std::string hi;
+        if (peek() == '\\') {
+          ++pos_;
+          if (!escaped_literal(&hi)) throw Unsupported("class range escape");
+        } else {
+          hi = rune();
+        }
+        if (lo.size() == 1 && hi.size() == 1 && static_cast<unsigned char>(lo[0]) < 0x80 &&
+            static_cast<unsigned char>(hi[0]) < 0x80 && hi[0] >= lo[0] &&
+            static_cast<size_t>(hi[0] - lo[0]) < kMaxClassChars) {
+          for (char ch = lo[0]; ch <= hi[0]; ++ch) members.push_back(std::string(1, ch));
+        } else {
+          complex = true;
+        }
+        continue;
+      }
+      members.push_back(lo);
+    }
+    if (negated || complex || members.empty() || members.size() > kMaxClassChars) return Info::any();
+    Info i;
+    i.exact = true;
+    i.strs = std::move(members);
+    sort_unique(&i.strs);
+    return i;
+  }
+
+  Info atom_expr() {
+    switch (peek()) {
+      case '(': return group();
+      case '[': return char_class();
+      case '\\': return escape();
+      case '.':
+        ++pos_;
+        return Info::any();
+      case '^': case '$':
+        ++pos_;
+        return Info::empty();
+      case '*': case '+': case '?':
+        throw Unsupported("repeat without operand");
+      default:
+        return Info::literal(rune());
+    }
+  }
+
+  Prefilter& pf_;
+  std::unordered_map<std::string, int> atoms_;
+  std::unordered_map<std::string, int> cons_;
+  std::string_view p_;
+  size_t pos_ = 0;
+};
+
+// A guess of the share of sentences holding the atom, to order AND
+// children and pick the atoms that start an evaluation.
+double Prefilter::atom_frequency(const std::string& atom, bool left_boundary, bool right_boundary) {
+  std::string core;
+  for (char c : atom) {
+    if (is_word(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) core += c;
+  }
+  if (core.size() < kMinAtom && !(left_boundary && right_boundary && !core.empty())) return kCommon;
+  for (auto w : kCommonWords) {
+    if (core == w) return kCommon;
+  }
+  const double bounded = (left_boundary ? 1 : 0) + (right_boundary ? 1 : 0);
+  return std::min(0.3, std::pow(0.25, static_cast<double>(atom.size()) + bounded / 2 - 2));
+}
+
+Prefilter::Prefilter() = default;
+
+std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers) {
+  std::unique_ptr<Prefilter> pf(new Prefilter());
+  pf->triggers_ = triggers;
+  PrefilterBuilder builder(*pf);
+  pf->roots_.resize(triggers.size());
+  pf->all_.resize(triggers.size(), 0);
+  size_t alternatives = 0;
+  for (const auto& t : triggers) {
+    pf->first_alternative_.push_back(alternatives);
+    alternatives += t.alternatives.size();
+  }
+  pf->alternatives_ = std::vector<std::atomic<const RE2*>>(alternatives);
+  for (size_t r = 0; r < triggers.size(); ++r) {
+    const auto& alts = triggers[r].alternatives;
+    for (size_t a = 0; a < alts.size(); ++a) {
+      const int root = builder.condition(alts[a]);
+      pf->roots_[r].push_back(root);
+      pf->all_[r] |= uint64_t{1} << std::min<size_t>(a, 63);
+      if (root == kTrue) pf->fallback_.emplace_back(static_cast<int>(r), static_cast<int>(a));
+    }
+  }
+  // Only nodes a rule's condition reaches take part: building made more
+  // (atoms an OR dropped as covered, sub-conditions later flattened).
+  std::vector<bool> live(pf->nodes_.size(), false);
+  std::vector<int> todo;
+  for (const auto& roots : pf->roots_) {
+    for (int root : roots) {
+      if (root != kTrue) todo.push_back(root);
+    }
+  }
+  while (!todo.empty()) {
+    const auto id = static_cast<size_t>(todo.back());
+    todo.pop_back();
+    if (live[id]) continue;
+    live[id] = true;
+    for (int c : pf->nodes_[id].children) todo.push_back(c);
+  }
+  std::vector<std::string> atoms;
+  std::unordered_map<std::string, size_t> atom_index;
+  for (size_t i = 0; i < pf->nodes_.size(); ++i) {
+    if (!live[i]) continue;
+    Node& n = pf->nodes_[i];
+    if (n.kind != Node::kAtom) continue;
+    auto [it, added] = atom_index.emplace(n.atom, atoms.size());
+    if (added) {
+      atoms.push_back(n.atom);
+      pf->atom_nodes_.emplace_back();
+    }
+    pf->atom_nodes_[it->second].push_back(static_cast<int>(i));
+  }
+  // Children are built before parents, so one pass in id order sets every
+  // node's estimate from its children's.
+  for (size_t i = 0; i < pf->nodes_.size(); ++i) {
+    Node& n = pf->nodes_[i];
+    if (n.kind == Node::kAtom) {
+      n.p = atom_frequency(n.atom, n.left_boundary, n.right_boundary);
+      continue;
+    }
+    // AND: least likely child first, so evaluation stops early.
+    if (n.kind == Node::kAnd) {
+      std::stable_sort(n.children.begin(), n.children.end(), [&](int a, int b) {
+        return pf->nodes_[static_cast<size_t>(a)].p < pf->nodes_[static_cast<size_t>(b)].p;
+      });
+    }
+    double p = n.kind == Node::kAnd ? 1.0 : 0.0;
+    for (int c : n.children) {
+      const double q = pf->nodes_[static_cast<size_t>(c)].p;
+      p = n.kind == Node::kAnd ? std::min(p, q) : std::min(1.0, p + q);
+    }
+    n.p = p;
+  }
+  // Links for the bottom-up pass: an OR hears from every child, an AND
+  // only from its least likely child (then checks the others, which are
+  // lower, so already settled). Common atoms then wake few nodes.
+  for (size_t i = 0; i < pf->nodes_.size(); ++i) {
+    Node& n = pf->nodes_[i];
+    if (n.kind == Node::kAtom || !live[i]) continue;
+    int height = 0;
+    for (int c : n.children) height = std::max(height, pf->nodes_[static_cast<size_t>(c)].height + 1);
+    n.height = height;
+    pf->max_height_ = std::max(pf->max_height_, height);
+    if (n.kind == Node::kAnd) {
+      pf->nodes_[static_cast<size_t>(n.children.front())].wakes.push_back(static_cast<int>(i));
+    } else {
+      for (int c : n.children) pf->nodes_[static_cast<size_t>(c)].wakes.push_back(static_cast<int>(i));
+    }
+  }
+  for (size_t r = 0; r < pf->roots_.size(); ++r) {
+    for (size_t a = 0; a < pf->roots_[r].size(); ++a) {
+      const int root = pf->roots_[r][a];
+      if (root != kTrue) pf->nodes_[static_cast<size_t>(root)].roots.emplace_back(static_cast<int>(r), static_cast<int>(a));
+    }
+  }
+  if (!pf->fallback_.empty()) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(int64_t{64} << 20);
+    pf->fallback_set_ = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+    for (const auto& [r, a] : pf->fallback_) {
+      // Each alternative compiled inside its rule's trigger, so it adds.
+      pf->fallback_set_->Add(triggers[static_cast<size_t>(r)].alternatives[static_cast<size_t>(a)], nullptr);
+    }
+    if (!pf->fallback_set_->Compile()) pf->fallback_set_.reset();  // then they are always candidates
+  }
+  pf->ac_ = std::make_unique<Automaton>(atoms);
+  return pf;
+}
+
+size_t Prefilter::atom_count() const {
+  return static_cast<size_t>(std::count_if(nodes_.begin(), nodes_.end(), [](const Node& n) { return n.kind == Node::kAtom; }));
+}
+
+size_t Prefilter::scanner_bytes() const { return ac_->memory(); }
+
+void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, PrefilterScratch* s) const {
+  out->clear();
+  if (s->found.size() < nodes_.size() || s->rule_stamp.size() < roots_.size()) {
+    s->found.assign(nodes_.size(), 0);
+    s->queued.assign(nodes_.size(), 0);
+    s->rule_stamp.assign(roots_.size(), 0);
+    s->mask.assign(roots_.size(), 0);
+  }
+  s->level.resize(static_cast<size_t>(max_height_) + 1);
+  if (++s->stamp == 0) {  // wrapped: forget every old stamp
+    std::fill(s->found.begin(), s->found.end(), 0);
+    std::fill(s->queued.begin(), s->queued.end(), 0);
+    std::fill(s->rule_stamp.begin(), s->rule_stamp.end(), 0);
+    s->stamp = 1;
+  }
+  const uint32_t stamp = s->stamp;
+  s->rules.clear();
+  auto add = [&](int rule, int alternative) {
+    const auto r = static_cast<size_t>(rule);
+    if (s->rule_stamp[r] != stamp) {
+      s->rule_stamp[r] = stamp;
+      s->mask[r] = 0;
+      s->rules.push_back(rule);
+    }
+    s->mask[r] |= uint64_t{1} << std::min(alternative, 63);
+  };
+  if (!fallback_.empty()) {
+    s->set_hits.clear();
+    RE2::Set::ErrorInfo info{};
+    if (fallback_set_ && (fallback_set_->Match(re2::StringPiece(text.data(), text.size()), &s->set_hits, &info) ||
+                          info.kind == RE2::Set::kNoError)) {
+      for (int h : s->set_hits) add(fallback_[static_cast<size_t>(h)].first, fallback_[static_cast<size_t>(h)].second);
+    } else {
+      for (const auto& [r, a] : fallback_) add(r, a);  // no Set, or its DFA gave up: all may occur
+    }
+  }
+  auto& atoms = s->level[0];
+  atoms.clear();
+  ac_->scan(text, [&](int atom, size_t end) {
+    for (int id : atom_nodes_[static_cast<size_t>(atom)]) {
+      const auto i = static_cast<size_t>(id);
+      if (s->found[i] == stamp) continue;
+      const Node& n = nodes_[i];
+      const size_t begin = end - n.atom.size();
+      if (n.left_boundary) {
+        const bool before = begin > 0 && is_word(static_cast<unsigned char>(text[begin - 1]));
+        if (before == is_word(static_cast<unsigned char>(text[begin]))) continue;
+      }
+      if (n.right_boundary) {
+        const bool after = end < text.size() && is_word(static_cast<unsigned char>(text[end]));
+        if (after == is_word(static_cast<unsigned char>(text[end - 1]))) continue;
+      }
+      s->found[i] = stamp;
+      atoms.push_back(id);
+    }
+  });
+  // Level by level: a node is settled before any node above it looks at it.
+  for (size_t h = 0; h < s->level.size(); ++h) {
+    auto& level = s->level[h];
+    for (size_t k = 0; k < level.size(); ++k) {
+      const auto i = static_cast<size_t>(level[k]);
+      const Node& n = nodes_[i];
+      if (h > 0) {  // woken: decide it
+        if (n.kind == Node::kAnd) {
+          bool holds = true;
+          for (int c : n.children) {
+            if (s->found[static_cast<size_t>(c)] != stamp) {
+              holds = false;
+              break;
+            }
+          }
+          if (!holds) continue;
+        }
+        s->found[i] = stamp;
+      }
+      for (const auto& [r, a] : n.roots) add(r, a);
+      for (int w : n.wakes) {
+        const auto wi = static_cast<size_t>(w);
+        if (s->queued[wi] == stamp) continue;
+        s->queued[wi] = stamp;
+        s->level[static_cast<size_t>(nodes_[wi].height)].push_back(w);
+      }
+    }
+    level.clear();
+  }
+  std::sort(s->rules.begin(), s->rules.end());
+  for (int r : s->rules) out->push_back(Candidate{r, s->mask[static_cast<size_t>(r)]});
+}
+
+const RE2& Prefilter::alternative(size_t rule, size_t a) const {
+  const Trigger& t = triggers_[rule];
+  if (t.alternatives.size() == 1) return *t.whole;
+  std::atomic<const RE2*>& slot = alternatives_[first_alternative_[rule] + a];
+  if (const RE2* re = slot.load(std::memory_order_acquire)) return *re;
+  auto re = std::make_unique<RE2>("(?:" + t.alternatives[a] + ")", t.whole->options());
+  // It compiled inside the whole trigger, so it compiles alone.
+  const RE2* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, re.get(), std::memory_order_acq_rel)) return *re.release();
+  return *expected;  // another thread was first
+}
+
+Prefilter::~Prefilter() {
+  for (auto& slot : alternatives_) delete slot.load();
+}
+
+std::string Prefilter::describe(size_t rule) const {
+  std::string out;
+  auto walk = [&](auto&& self, int id, size_t depth) -> void {
+    const Node& n = nodes_[static_cast<size_t>(id)];
+    if (n.kind == Node::kAtom) {
+      out += (n.left_boundary ? "\\b\"" : "\"") + n.atom + (n.right_boundary ? "\"\\b" : "\"");
+      return;
+    }
+    if (depth > 6) {
+      out += "...";
+      return;
+    }
+    out += '(';
+    for (size_t i = 0; i < n.children.size(); ++i) {
+      if (i) out += n.kind == Node::kAnd ? " & " : " | ";
+      self(self, n.children[i], depth + 1);
+    }
+    out += ')';
+  };
+  for (size_t a = 0; a < roots_.at(rule).size(); ++a) {
+    if (a) out += " || ";
+    if (roots_[rule][a] == kTrue) {
+      out += "set";
+    } else {
+      walk(walk, roots_[rule][a], 0);
+    }
+  }
+  return out;
+}
+
+}  // namespace ttptag

@@ -1,0 +1,125 @@
+// prefilter.h: which rules' triggers can possibly occur in a sentence, and
+// which of their alternatives.
+//
+// The bundled triggers expand to about 2 MB of regex (the gazetteer lists
+// are inlined in every rule that uses them). One RE2::Set of them all, what
+// match() used before, takes about a second and ~200 MB to compile, and its
+// DFA crawls while cold (under 1 MB/s for the first tens of MB). Instead,
+// for each alternative of each trigger (a phrase or pattern of the rule)
+// the prefilter derives a condition on literal strings any match must
+// contain: an AND/OR tree of "atoms", like RE2's FilteredRE2. One
+// Aho-Corasick pass over the sentence finds the atoms; the trees are
+// decided bottom-up from them.
+//
+// The condition is necessary, never sufficient: match() still runs the
+// trigger, so results are exactly those of the full Set. It runs only the
+// alternatives that may occur, each compiled alone (alternative()): an
+// alternative that matches nowhere in the sentence changes none of the
+// alternation's leftmost-first matches, and a persona rule's one
+// alternative is a tenth of its whole program (a whole persona trigger's
+// DFA thrashes its cache, and its reverse program alone costs ~10 ms to
+// compile). The Differential tests check the results against running
+// every rule on every sentence.
+//
+// The derivation reads RE2 syntax conservatively. A construct it does not
+// model exactly (\s, \w, ., classes with ranges or escapes, repeats that may
+// be empty) contributes no atom, never a wrong one; atoms too short or too
+// common to select count as always present. An alternative left with no
+// condition at all, or using syntax the reader does not know (e.g. (?i)),
+// is found by a small RE2::Set of such alternatives instead.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <atomic>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+namespace ttptag {
+
+// A rule that may fire, with the alternatives of its trigger that may
+// occur: bit i for alternative i, bit 63 for alternatives 63 and up.
+struct Candidate {
+  int rule = 0;
+  uint64_t alternatives = 0;
+};
+
+// Per-thread working memory for Prefilter::candidates, reused across calls.
+struct PrefilterScratch {
+  uint32_t stamp = 0;                   // this call's; the arrays compare to it
+  std::vector<uint32_t> found;          // per node: stamp when it held
+  std::vector<uint32_t> queued;         // per node: stamp when it was woken
+  std::vector<std::vector<int>> level;  // woken nodes by height
+  std::vector<uint32_t> rule_stamp;     // per rule: stamp when `mask` was set
+  std::vector<uint64_t> mask;           // per rule: alternatives that may occur
+  std::vector<int> rules;               // rules with a mask this call
+  std::vector<int> set_hits;            // the fallback Set's matches
+};
+
+class Prefilter {
+ public:
+  struct Trigger {
+    // The alternatives, in order: the rule's trigger is "(?:a0)|(?:a1)|...".
+    std::vector<std::string> alternatives;
+    const RE2* whole = nullptr;  // that trigger, compiled (outlives the Prefilter)
+  };
+  static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers);
+  ~Prefilter();
+
+  // Sets *out to the rules whose trigger may occur in `text`, in rule
+  // order, each with the alternatives that may.
+  void candidates(std::string_view text, std::vector<Candidate>* out, PrefilterScratch* scratch) const;
+
+  // Rule r's trigger, and its alternative a alone: "(?:a)" compiled with
+  // the trigger's options on first use, then kept (thread-safe). For a
+  // rule with one alternative, both are the trigger.
+  const RE2& whole(size_t rule) const { return *triggers_[rule].whole; }
+  const RE2& alternative(size_t rule, size_t a) const;
+  size_t alternative_count(size_t rule) const { return triggers_[rule].alternatives.size(); }
+  // The mask of every alternative of rule r.
+  uint64_t all(size_t rule) const { return all_[rule]; }
+
+  // For tests and tuning: rule r's condition, readable (atoms quoted, & and
+  // |, "set" for the fallback Set); counts.
+  std::string describe(size_t rule) const;
+  size_t fallback_alternatives() const { return fallback_.size(); }
+  size_t atom_count() const;
+  size_t scanner_bytes() const;
+
+ private:
+  struct Node {
+    enum Kind : uint8_t { kAtom, kAnd, kOr } kind = kAtom;
+    std::vector<int> children;  // kAnd: least likely first
+    std::vector<int> wakes;     // parents to decide when it holds
+    std::vector<std::pair<int, int>> roots;  // (rule, alternative) whose condition it is
+    int height = 0;             // 0 for atoms; above all children
+    double p = 1;               // rough share of sentences where it holds
+    std::string atom;           // kAtom
+    bool left_boundary = false, right_boundary = false;  // \b checked there
+  };
+  class Automaton;
+  friend class PrefilterBuilder;
+  static double atom_frequency(const std::string& atom, bool left_boundary, bool right_boundary);
+  Prefilter();
+
+  std::vector<Node> nodes_;
+  std::vector<Trigger> triggers_;
+  std::vector<std::vector<int>> roots_;  // per rule, per alternative: node id, or -1 (fallback Set)
+  std::vector<uint64_t> all_;            // per rule: the mask of all its alternatives
+  int max_height_ = 0;
+  std::unique_ptr<Automaton> ac_;
+  std::vector<std::vector<int>> atom_nodes_;       // automaton atom -> atom nodes (per boundary checks)
+  std::unique_ptr<RE2::Set> fallback_set_;         // alternatives without a condition
+  std::vector<std::pair<int, int>> fallback_;      // its entry i: (rule, alternative)
+
+  // alternative()'s regexes, compiled on first use: rule r's alternative a
+  // is entry first_alternative_[r] + a.
+  std::vector<size_t> first_alternative_;
+  mutable std::vector<std::atomic<const RE2*>> alternatives_;
+};
+
+}  // namespace ttptag
