@@ -500,7 +500,45 @@ class PrefilterBuilder {
     }
   }
 
+  // Where the group opening at `open` ends (after its ')'), or npos.
+  size_t group_end(size_t open) const {
+    int depth = 0;
+    for (size_t i = open; i < p_.size(); ++i) {
+      const char c = p_[i];
+      if (c == '\\') {
+        ++i;
+      } else if (c == '[') {  // a class: ']' right after '[' or '[^' is a member
+        ++i;
+        if (i < p_.size() && p_[i] == '^') ++i;
+        if (i < p_.size() && p_[i] == ']') ++i;
+        while (i < p_.size() && p_[i] != ']') i += p_[i] == '\\' ? 2 : 1;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        return i + 1;
+      }
+    }
+    return std::string_view::npos;
+  }
+
+  // A group's Info; long groups are read once per distinct text (a list
+  // is inlined in every rule and pattern that uses it).
   Info group() {  // at '('
+    const size_t start = pos_, end = group_end(pos_);
+    std::string key;
+    if (end != std::string_view::npos && end - start >= 64) {
+      key = std::string(p_.substr(start, end - start));
+      if (auto it = groups_.find(key); it != groups_.end()) {
+        pos_ = end;
+        return it->second;
+      }
+    }
+    Info i = group_uncached();
+    if (!key.empty() && pos_ == end) groups_.emplace(std::move(key), i);
+    return i;
+  }
+
+  Info group_uncached() {  // at '('
     ++pos_;
     if (peek() == '?') {
       ++pos_;
@@ -718,6 +756,7 @@ class PrefilterBuilder {
   Prefilter& pf_;
   std::unordered_map<std::string, int> atoms_;
   std::unordered_map<std::string, int> cons_;
+  std::unordered_map<std::string, Info> groups_;  // group(): text -> Info
   std::string_view p_;
   size_t pos_ = 0;
 };

@@ -61,7 +61,7 @@ fuzz() {
   cmake -S "$root" -B "$root/build-fuzz" -DCMAKE_CXX_COMPILER=clang++ -DTTPTAG_FUZZ=ON \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
     cmake --build "$root/build-fuzz" -j"$jobs" &&
-    ctest --test-dir "$root/build-fuzz" --output-on-failure -L fuzz
+    ctest --test-dir "$root/build-fuzz" --output-on-failure -j"$jobs" -L fuzz
 }
 
 run_step deps deps
