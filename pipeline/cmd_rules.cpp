@@ -45,6 +45,7 @@ std::unique_ptr<RuleSet> load_rules(const RulesOptions& o, const Catalog* catalo
   }
   LoadOptions lo;
   lo.catalog = catalog;
+  lo.compile_now = true;  // lint and test check each regex's exact size
   auto rules = RuleSet::load(dir, lo, issues);
   for (const auto& i : *issues) {
     if (print_warnings || i.severity == Severity::kError) std::cout << i.format() << '\n';

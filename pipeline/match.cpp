@@ -135,9 +135,13 @@ class DocMatcher {
     std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
     if (spans.empty()) return;
     // Vetoes first, so `explain` shows a denial even when other conditions fail too.
-    if (rule.unless) {
-      const StringPiece* veto = unless_match(*rule.unless, sentence_index, sentence);
-      if (veto) {
+    if (rule.unless || rule.pack_unless) {
+      // As one alternation "own|pack" would: the leftmost veto, the rule's own on a tie.
+      StringPiece own, pack;
+      const bool by_own = rule.unless && unless_match(*rule.unless, sentence_index, sentence, &own);
+      const bool by_pack = rule.pack_unless && unless_match(*rule.pack_unless, sentence_index, sentence, &pack);
+      if (by_own || by_pack) {
+        const StringPiece* veto = by_own && !(by_pack && pack.data() < own.data()) ? &own : &pack;
         doc_.suppressed.push_back(Suppression{rule_index, sentence_index, s.begin + spans[0].first,
                                               s.begin + spans[0].second, std::string(veto->data(), veto->size())});
         return;
@@ -184,22 +188,26 @@ class DocMatcher {
     return it->second;
   }
 
-  // The first match of `unless` in the sentence, or nullptr. Rules of one
-  // pack share their compiled `unless` (rules.cpp), so each distinct one
-  // runs once per sentence.
-  const StringPiece* unless_match(const RE2& unless, size_t sentence_index, std::string_view sentence) {
+  // The first match of `unless` in the sentence, if any. Rules share
+  // their pack's vetoes and equal vetoes of their own (rules.cpp), so each
+  // distinct one runs once per sentence.
+  bool unless_match(const RE2& unless, size_t sentence_index, std::string_view sentence, StringPiece* first) {
     if (sentence_index != unless_sentence_) {
       unless_cache_.clear();
       unless_sentence_ = sentence_index;
     }
     for (const auto& [re, found, veto] : unless_cache_) {
-      if (re == &unless) return found ? &veto : nullptr;
+      if (re == &unless) {
+        *first = veto;
+        return found;
+      }
     }
     StringPiece veto;
     bool found = unless.Match(StringPiece(sentence.data(), sentence.size()), 0, sentence.size(),
                               RE2::UNANCHORED, &veto, 1);
     unless_cache_.push_back({&unless, found, veto});
-    return found ? &unless_cache_.back().veto : nullptr;
+    *first = veto;
+    return found;
   }
 
   void run(bool use_prefilter) {

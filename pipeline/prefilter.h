@@ -39,6 +39,8 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include "lazy_re2.h"
+
 namespace ttptag {
 
 // A rule that may fire, with the alternatives of its trigger that may
@@ -65,7 +67,7 @@ class Prefilter {
   struct Trigger {
     // The alternatives, in order: the rule's trigger is "(?:a0)|(?:a1)|...".
     std::vector<std::string> alternatives;
-    const RE2* whole = nullptr;  // that trigger, compiled (outlives the Prefilter)
+    const LazyRE2* whole = nullptr;  // that trigger (outlives the Prefilter)
   };
   static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers);
   ~Prefilter();

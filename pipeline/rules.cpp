@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -63,6 +64,91 @@ bool is_word_byte(char c) {
 // Lists: name -> regex alternatives (longest first), each bounded by \b.
 using Lists = std::map<std::string, std::vector<std::string>>;
 
+// How many copies of each list placeholder "(?:{name})" in a skeleton
+// the compiled program holds: a counted repetition x{n,m} compiles x m
+// times (n+1 for x{n,}), and repetitions multiply when groups nest. Other
+// operators (* + ? |) never copy. Escapes and character classes are skipped.
+std::vector<int64_t> placeholder_repeats(const std::string& s) {
+  std::vector<int64_t> repeats;
+  std::vector<size_t> open;  // for each open group, the first placeholder inside it
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '\\') {
+      if (i + 2 < s.size() && (s[i + 1] == 'p' || s[i + 1] == 'P') && s[i + 2] == '{') {
+        i = s.find('}', i);
+        if (i == std::string::npos) break;
+      } else {
+        ++i;
+      }
+    } else if (c == '[') {
+      size_t j = i + 1;
+      if (j < s.size() && s[j] == '^') ++j;
+      if (j < s.size() && s[j] == ']') ++j;  // a leading ] is a literal
+      while (j < s.size() && s[j] != ']') {
+        if (s[j] == '\\') {
+          j += 2;
+        } else if (s.compare(j, 2, "[:") == 0 && s.find(":]", j) != std::string::npos) {
+          j = s.find(":]", j) + 2;
+        } else {
+          ++j;
+        }
+      }
+      i = j;
+    } else if (c == '(') {
+      open.push_back(repeats.size());
+      if (s.compare(i, 4, "(?:{") == 0) {
+        const size_t close = s.find("})", i);
+        if (close != std::string::npos) {
+          repeats.push_back(1);
+          i = close;  // at the '}', so the ')' closes this group next
+        }
+      }
+    } else if (c == ')' && !open.empty()) {
+      const size_t first = open.back();
+      open.pop_back();
+      int64_t copies = 1;
+      if (i + 1 < s.size() && s[i + 1] == '{') {
+        size_t j = i + 2;
+        int64_t low = 0, high = -1;
+        while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) low = std::min<int64_t>(low * 10 + (s[j++] - '0'), 100000);
+        if (j > i + 2 && j < s.size() && s[j] == '}') {
+          high = low;
+        } else if (j > i + 2 && j < s.size() && s[j] == ',') {
+          ++j;
+          const size_t digits = j;
+          int64_t m = 0;
+          while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) m = std::min<int64_t>(m * 10 + (s[j++] - '0'), 100000);
+          if (j < s.size() && s[j] == '}') high = j > digits ? m : low + 1;
+        }
+        if (high >= 0) copies = std::max<int64_t>(high, 1);
+      }
+      for (size_t k = first; k < repeats.size(); ++k) repeats[k] *= copies;
+    }
+  }
+  return repeats;
+}
+
+// An upper bound on the instructions RE2 counts against its memory budget
+// per byte of a phrase's regex or of a list's group (literal bytes, \\s+, \\b
+// and [-\\s]? only). Measured on the bundled rules: at most 0.22 for such
+// regexes, 0.64 for any regex.
+constexpr int64_t kInstructionsPerPhraseByte = 1;
+
+// A pattern or phrase as a regex: `full` has its lists expanded; in
+// `skeleton` each list is the placeholder "(?:{name})". A list is an
+// alternation of phrases that each match a non-empty text, so the skeleton
+// has the same syntax errors and the same empty matches as the full regex,
+// and compiles in a fraction of the time: the lazy load validates skeletons
+// and compiles full regexes on first use (lazy_re2.h).
+struct Expansion {
+  std::string full, skeleton;
+  std::vector<size_t> list_sizes;  // length of each placeholder's group in `full`, in order
+  void add(const std::string& text) {
+    full += text;
+    skeleton += text;
+  }
+};
+
 class Compiler {
  public:
   Compiler(const LoadOptions& opts, std::vector<Issue>* issues) : opts_(opts), issues_(issues) {}
@@ -74,47 +160,50 @@ class Compiler {
 
   // Literal phrase -> regex over normalized text. `{list}` references expand;
   // white space matches any white space; an inner hyphen is optional.
-  std::string phrase_regex(const std::string& phrase, std::string* err) {
+  std::string phrase_regex(const std::string& phrase, std::string* err) { return expand_phrase(phrase, err).full; }
+
+  Expansion expand_phrase(const std::string& phrase, std::string* err) {
     const std::string norm = normalize_text(phrase).text;
-    std::string out;
+    Expansion out;
     for (size_t i = 0; i < norm.size();) {
       char c = norm[i];
       if (c == '{') {
         size_t close = norm.find('}', i);
         std::string name = close == std::string::npos ? "" : norm.substr(i + 1, close - i - 1);
         if (is_list_name(name)) {
-          std::string group = list_group(name, err);
-          if (group.empty()) return "";
-          out += group;
+          if (!add_list(name, &out, err)) return {};
           i = close + 1;
           continue;
         }
       }
       if (c == ' ' || c == '\n') {
-        out += "\\s+";
+        out.add("\\s+");
         while (i < norm.size() && (norm[i] == ' ' || norm[i] == '\n')) ++i;
         continue;
       }
       if (c == '-' && i > 0 && i + 1 < norm.size() && is_word_byte(norm[i - 1]) &&
           is_word_byte(norm[i + 1])) {
-        out += "[-\\s]?";
+        out.add("[-\\s]?");
         ++i;
         continue;
       }
-      out += RE2::QuoteMeta(std::string(1, c));
+      out.add(RE2::QuoteMeta(std::string(1, c)));
       ++i;
     }
-    if (!norm.empty() && is_word_byte(norm.front()) && norm.front() != '{') out = "\\b" + out;
-    if (!norm.empty() && is_word_byte(norm.back()) && norm.back() != '}') out += "\\b";
+    if (!norm.empty() && is_word_byte(norm.front()) && norm.front() != '{') {
+      out.full = "\\b" + out.full;
+      out.skeleton = "\\b" + out.skeleton;
+    }
+    if (!norm.empty() && is_word_byte(norm.back()) && norm.back() != '}') out.add("\\b");
     return out;
   }
 
   // Pattern -> regex with `{list}` references expanded.
-  std::string pattern_regex(const std::string& pattern, std::string* err) {
-    std::string out;
+  Expansion expand_pattern(const std::string& pattern, std::string* err) {
+    Expansion out;
     for (size_t i = 0; i < pattern.size();) {
       if (pattern[i] == '\\' && i + 1 < pattern.size()) {
-        out.append(pattern, i, 2);
+        out.add(pattern.substr(i, 2));
         i += 2;
         continue;
       }
@@ -122,14 +211,12 @@ class Compiler {
         size_t close = pattern.find('}', i);
         std::string name = close == std::string::npos ? "" : pattern.substr(i + 1, close - i - 1);
         if (is_list_name(name)) {
-          std::string group = list_group(name, err);
-          if (group.empty()) return "";
-          out += group;
+          if (!add_list(name, &out, err)) return {};
           i = close + 1;
           continue;
         }
       }
-      out += pattern[i++];
+      out.add(std::string(1, pattern[i++]));
     }
     return out;
   }
@@ -156,6 +243,16 @@ class Compiler {
       group += it->second[k];
     }
     return group + ")";
+  }
+
+  // Appends list `name` to both forms of an expansion.
+  bool add_list(const std::string& name, Expansion* out, std::string* err) {
+    std::string group = list_group(name, err);
+    if (group.empty()) return false;
+    out->full += group;
+    out->skeleton += "(?:{" + name + "})";
+    out->list_sizes.push_back(group.size());
+    return true;
   }
 
   // Registers every pack's lists; items may be `{other}` to include a list.
@@ -334,14 +431,110 @@ class Compiler {
     return true;
   }
 
-  // compile() for a regex many rules hold alike (the combined `unless`):
-  // compiled once and shared; RE2 is thread-safe and immutable.
-  std::shared_ptr<const RE2> compile_shared(const std::string& rx, const std::string& shown,
-                                            const std::string& file, int line, const std::string& rule) {
+  // Validates an expansion without compiling its lists: the skeleton is
+  // compiled (once per distinct skeleton) and must pass compile(). Returns
+  // an upper bound on the full regex's instructions, or nullopt after
+  // reporting the problem.
+  std::optional<int64_t> validate(const Expansion& e, const std::string& shown, const std::string& file, int line,
+                                  const std::string& rule) {
+    int64_t size = 0;
+    if (auto it = skeletons_.find(e.skeleton); it != skeletons_.end()) {
+      size = it->second;
+    } else {
+      auto re = compile(e.skeleton, shown, file, line, rule);
+      if (!re) return std::nullopt;
+      size = re->ProgramSize();
+      skeletons_.emplace(e.skeleton, size);
+    }
+    const std::vector<int64_t> repeats = placeholder_repeats(e.skeleton);
+    for (size_t k = 0; k < e.list_sizes.size(); ++k) {
+      const int64_t copies = k < repeats.size() ? repeats[k] : 1;
+      size += copies * kInstructionsPerPhraseByte * static_cast<int64_t>(e.list_sizes[k]);
+    }
+    return size;
+  }
+
+  // Validates many skeletons with one compile, as the alternation of them
+  // all: when it passes, so does each alone (an alternation has an error
+  // or an empty match only if one of its parts has), and the alternation's
+  // size bounds each one's. A skeleton that might not stand alone inside
+  // "(?:...)" (unbalanced parentheses, an open class, a final backslash) is
+  // left out, and any failure leaves them all to validate() one by one, so
+  // that each problem is reported against its own pattern.
+  void prevalidate(const std::vector<std::string>& skeletons) {
+    std::string alt;
+    size_t count = 0;
+    for (const auto& sk : skeletons) {
+      if (skeletons_.count(sk) || !stands_alone(sk)) continue;
+      if (!alt.empty()) alt += '|';
+      alt += "(?:" + sk + ")";
+      ++count;
+    }
+    if (count < 2) return;
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(opts_.max_regex_mem);
+    const RE2 re(alt, o);
+    if (!re.ok() || RE2::PartialMatch("", re) || matches_empty_inside(re)) return;
+    for (const auto& sk : skeletons) {
+      if (stands_alone(sk)) skeletons_.emplace(sk, re.ProgramSize());
+    }
+  }
+
+  // Whether "(?:" + rx + ")" holds exactly rx: its groups and classes close
+  // inside it, and it does not end in an escape.
+  static bool stands_alone(const std::string& rx) {
+    int depth = 0;
+    for (size_t i = 0; i < rx.size(); ++i) {
+      const char c = rx[i];
+      if (c == '\\') {
+        if (++i >= rx.size()) return false;
+      } else if (c == '[') {
+        size_t j = i + 1;
+        if (j < rx.size() && rx[j] == '^') ++j;
+        if (j < rx.size() && rx[j] == ']') ++j;
+        while (j < rx.size() && rx[j] != ']') {
+          if (rx[j] == '\\') {
+            j += 2;
+          } else if (rx.compare(j, 2, "[:") == 0 && rx.find(":]", j) != std::string::npos) {
+            j = rx.find(":]", j) + 2;
+          } else {
+            ++j;
+          }
+        }
+        if (j >= rx.size()) return false;
+        i = j;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        if (--depth < 0) return false;
+      }
+    }
+    return depth == 0;
+  }
+
+  // The matcher for a validated full regex whose size is at most `bound`
+  // instructions: one shared LazyRE2 per distinct regex. A bound within a
+  // factor 2 of RE2's budget is checked by an exact compile() first; with
+  // compile_now every regex is compiled here, exactly.
+  std::shared_ptr<const LazyRE2> matcher(const std::string& rx, int64_t bound, const std::string& shown,
+                                         const std::string& file, int line, const std::string& rule) {
     if (auto it = shared_.find(rx); it != shared_.end()) return it->second;
-    std::shared_ptr<const RE2> re = compile_matcher(rx, shown, file, line, rule);
-    if (re) shared_.emplace(rx, re);
-    return re;
+    std::shared_ptr<const LazyRE2> out;
+    if (opts_.compile_now) {
+      auto re = compile_matcher(rx, shown, file, line, rule);
+      if (!re) return nullptr;
+      out = std::make_shared<const LazyRE2>(std::move(re));
+    } else {
+      const int64_t instruction_budget = opts_.max_regex_mem * 2 / 3 / 4 / 8;  // as RE2 budgets a forward program
+      if (bound * 2 > instruction_budget && !compile(rx, shown, file, line, rule)) return nullptr;
+      RE2::Options o;
+      o.set_log_errors(false);
+      o.set_max_mem(std::max(opts_.match_mem, opts_.max_regex_mem));
+      out = std::make_shared<const LazyRE2>(rx, o);
+    }
+    shared_.emplace(rx, out);
+    return out;
   }
 
   // Upper-case letters in a pattern never match case-folded text.
@@ -385,8 +578,9 @@ class Compiler {
   const LoadOptions& opts_;
   std::vector<Issue>* issues_;
   Lists lists_;
-  std::set<std::string> valid_;                                  // check() cache
-  std::map<std::string, std::shared_ptr<const RE2>> shared_;     // compile_shared() cache
+  std::set<std::string> valid_;                                   // check() cache
+  std::map<std::string, int64_t> skeletons_;                      // validate() cache: program sizes
+  std::map<std::string, std::shared_ptr<const LazyRE2>> shared_;  // matcher() cache
 };
 
 const std::set<std::string> kPackFields = {"pack", "version", "description", "lists", "unless", "rules"};
@@ -491,6 +685,28 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
                      "pack \"unless\" must be an array of patterns");
     }
     if (!pack.doc.contains("rules")) continue;  // a lists-only pack
+    // The pack's vetoes: one regex for every rule that keeps them.
+    std::shared_ptr<const LazyRE2> pack_veto;
+    std::vector<std::string> pack_veto_sources;
+    {
+      std::string alt;
+      int64_t bound = 0;
+      for (const auto& u : pack_unless) {
+        const int line = line_of(pack.text, u);
+        std::string err;
+        const Expansion e = comp.expand_pattern(u, &err);
+        if (!err.empty()) {
+          comp.add_issue(Severity::kError, pack.path, line, "", "unknown-list", "pattern " + json(u).dump() + ": " + err);
+        }
+        const std::optional<int64_t> b = e.full.empty() ? std::nullopt : comp.validate(e, u, pack.path, line, "");
+        if (!b) continue;
+        if (!alt.empty()) alt += '|';
+        alt += "(?:" + e.full + ")";
+        bound += *b + 1;
+        pack_veto_sources.push_back(u);
+      }
+      if (!alt.empty()) pack_veto = comp.matcher(alt, bound, "unless", pack.path, line_of(pack.text, "unless"), "");
+    }
     if (!pack.doc["rules"].is_array()) {
       comp.add_issue(Severity::kError, pack.path, line_of(pack.text, "rules"), "", "bad-field",
                      "\"rules\" must be an array");
@@ -568,19 +784,49 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
       if (r.contains("patterns") && !string_array(r["patterns"], &patterns)) problem("bad-field", "\"patterns\" must be an array of strings");
       if (r.contains("all") && !string_array(r["all"], &alls)) problem("bad-field", "\"all\" must be an array of patterns");
       if (r.contains("unless") && !string_array(r["unless"], &unless)) problem("bad-field", "\"unless\" must be an array of patterns");
+      bool use_pack_unless = true;
       if (r.contains("pack_unless") && !r["pack_unless"].is_boolean()) {
         problem("bad-field", "\"pack_unless\" must be true or false");
-      } else if (r.value("pack_unless", true)) {
-        unless.insert(unless.end(), pack_unless.begin(), pack_unless.end());
+      } else {
+        use_pack_unless = r.value("pack_unless", true);
       }
 
       auto expand_pattern = [&](const std::string& p) {
         std::string err;
-        std::string rx = comp.pattern_regex(p, &err);
+        Expansion e = comp.expand_pattern(p, &err);
         if (!err.empty()) problem("unknown-list", "pattern " + json(p).dump() + ": " + err);
-        return rx;
+        return e;
       };
+      // A validated pattern's shared matcher, or nullptr after reporting why not.
+      auto pattern_matcher = [&](const std::string& p) -> std::shared_ptr<const LazyRE2> {
+        comp.check_case(p, file, line, rule.id);
+        const Expansion e = expand_pattern(p);
+        if (e.full.empty()) return nullptr;
+        const std::optional<int64_t> bound = comp.validate(e, p, file, line, rule.id);
+        return bound ? comp.matcher(e.full, *bound, p, file, line, rule.id) : nullptr;
+      };
+      {
+        std::vector<std::string> skeletons;
+        auto add = [&](const std::string& p) {
+          std::string err;
+          Expansion e = comp.expand_pattern(p, &err);
+          if (err.empty() && !e.skeleton.empty()) skeletons.push_back(std::move(e.skeleton));
+        };
+        for (const auto& p : patterns) add(p);
+        for (const auto& p : alls) add(p);
+        for (const auto& p : unless) add(p);
+        if (r.contains("near") && r["near"].is_array()) {
+          for (const auto& n : r["near"]) {
+            if (!n.is_object()) continue;
+            for (const char* key : {"a", "b"}) {
+              if (n.contains(key) && n[key].is_string()) add(n[key].get<std::string>());
+            }
+          }
+        }
+        comp.prevalidate(skeletons);
+      }
       bool triggers_ok = true;
+      int64_t trigger_bound = 0;  // instructions, as Compiler::validate()
       // Phrases are checked one by one only if their combined trigger fails
       // to compile (a phrase is quoted text and lists, so it can fail only by
       // size or by matching empty, and then so does the alternation). Their
@@ -592,7 +838,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
       std::vector<PhraseCheck> phrase_checks;
       for (const auto& p : phrases) {
         std::string err;
-        std::string rx = comp.phrase_regex(p, &err);
+        const std::string rx = comp.expand_phrase(p, &err).full;
         if (!err.empty() || rx.empty()) {
           problem(err.empty() ? "empty-phrase" : "unknown-list",
                   "phrase " + json(p).dump() + ": " + (err.empty() ? "empty after normalization" : err));
@@ -601,21 +847,22 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         }
         phrase_checks.push_back({rx, p, issues->size()});
         rule.trigger_sources.push_back(rx);
+        trigger_bound += kInstructionsPerPhraseByte * static_cast<int64_t>(rx.size()) + 1;
       }
       for (const auto& p : patterns) {
         comp.check_case(p, file, line, rule.id);
-        std::string rx = expand_pattern(p);
-        if (rx.empty() || !comp.check(rx, p, file, line, rule.id)) {
+        const Expansion e = expand_pattern(p);
+        const std::optional<int64_t> bound =
+            e.full.empty() ? std::nullopt : comp.validate(e, p, file, line, rule.id);
+        if (!bound) {
           triggers_ok = false;
           continue;
         }
-        rule.trigger_sources.push_back(rx);
+        rule.trigger_sources.push_back(e.full);
+        trigger_bound += *bound + 1;
       }
       for (const auto& p : alls) {
-        comp.check_case(p, file, line, rule.id);
-        std::string rx = expand_pattern(p);
-        auto re = rx.empty() ? nullptr : comp.compile_matcher(rx, p, file, line, rule.id);
-        if (re) {
+        if (auto re = pattern_matcher(p)) {
           rule.all.push_back(std::move(re));
           rule.all_sources.push_back(p);
         }
@@ -638,22 +885,29 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
           } else {
             nr.words = static_cast<int>(words.get<double>());
           }
-          std::string ra = expand_pattern(nr.a_source), rb = expand_pattern(nr.b_source);
-          nr.a = ra.empty() ? nullptr : comp.compile_matcher(ra, nr.a_source, file, line, rule.id);
-          nr.b = rb.empty() ? nullptr : comp.compile_matcher(rb, nr.b_source, file, line, rule.id);
+          nr.a = pattern_matcher(nr.a_source);
+          nr.b = pattern_matcher(nr.b_source);
           if (nr.a && nr.b) rule.near.push_back(std::move(nr));
         }
       }
       if (!unless.empty()) {
         std::string alt;
+        int64_t bound = 0;
         for (const auto& u : unless) {
-          std::string rx = expand_pattern(u);
-          if (rx.empty() || !comp.check(rx, u, file, line, rule.id)) continue;
+          const Expansion e = expand_pattern(u);
+          const std::optional<int64_t> b =
+              e.full.empty() ? std::nullopt : comp.validate(e, u, file, line, rule.id);
+          if (!b) continue;
           if (!alt.empty()) alt += '|';
-          alt += "(?:" + rx + ")";
+          alt += "(?:" + e.full + ")";
+          bound += *b + 1;
           rule.unless_sources.push_back(u);
         }
-        if (!alt.empty()) rule.unless = comp.compile_shared(alt, "unless", file, line, rule.id);
+        if (!alt.empty()) rule.unless = comp.matcher(alt, bound, "unless", file, line, rule.id);
+      }
+      if (use_pack_unless && pack_veto) {
+        rule.pack_unless = pack_veto;
+        rule.unless_sources.insert(rule.unless_sources.end(), pack_veto_sources.begin(), pack_veto_sources.end());
       }
       if (rule.trigger_sources.empty() && rule.near.empty() && triggers_ok) {
         problem("no-trigger", "a rule needs \"phrases\", \"patterns\" or \"near\"");
@@ -667,8 +921,9 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         }
       } else if (!rule.near.empty()) {
         trigger = rule.near.front().a->pattern();
+        trigger_bound = 0;  // validated as the near's `a`
       }
-      if (!trigger.empty()) rule.trigger = comp.compile_matcher(trigger, "triggers", file, line, rule.id);
+      if (!trigger.empty()) rule.trigger = comp.matcher(trigger, trigger_bound, "triggers", file, line, rule.id);
       if (!rule.trigger && !phrase_checks.empty()) {
         size_t shift = 0;
         for (const auto& c : phrase_checks) {

@@ -6,8 +6,9 @@
 // problem as an Issue (file, line, rule id, stable code) instead of stopping
 // at the first, so `ttptag rules lint` can show them all.
 //
-// A RuleSet is built, validated, compiled, and from then on immutable:
-// share one across threads freely.
+// A RuleSet is built and validated, and from then on immutable: share one
+// across threads freely. Its regexes compile on first use (lazy_re2.h),
+// unless LoadOptions::compile_now.
 #pragma once
 
 #include <memory>
@@ -18,6 +19,7 @@
 #include <re2/set.h>
 
 #include "catalog.h"
+#include "lazy_re2.h"
 
 namespace ttptag {
 
@@ -39,7 +41,7 @@ enum class Scope { kSentence, kParagraph, kDocument };
 
 // Two patterns that must occur within `words` words of each other.
 struct Near {
-  std::unique_ptr<RE2> a, b;
+  std::shared_ptr<const LazyRE2> a, b;
   std::string a_source, b_source;
   int words = 8;
 };
@@ -56,13 +58,16 @@ struct Rule {
   // Triggers: phrases and patterns, expanded and compiled into one RE2
   // (alternation); its spans are the evidence.
   std::vector<std::string> trigger_sources;  // after list expansion, as regex
-  std::unique_ptr<RE2> trigger;
-  std::vector<std::unique_ptr<RE2>> all;      // each must occur in scope
+  std::shared_ptr<const LazyRE2> trigger;
+  // Rules with the same `all`, `near` or `unless` regex share one.
+  std::vector<std::shared_ptr<const LazyRE2>> all;  // each must occur in scope
   std::vector<std::string> all_sources;
-  std::vector<Near> near;                      // each must hold in scope
-  std::shared_ptr<const RE2> unless;           // vetoes, same sentence (rules with the same
-                                               // vetoes share one compiled RE2)
-  std::vector<std::string> unless_sources;
+  std::vector<Near> near;                           // each must hold in scope
+  // Vetoes, same sentence: the rule's own, and its pack's (one regex for
+  // the whole pack). A match of either denies the rule.
+  std::shared_ptr<const LazyRE2> unless;
+  std::shared_ptr<const LazyRE2> pack_unless;
+  std::vector<std::string> unless_sources;    // the rule's own, then the pack's
   std::vector<std::string> match_examples;
   std::vector<std::string> no_match_examples;
 };
@@ -75,6 +80,11 @@ struct LoadOptions {
   // max_regex_mem, large gazetteer rules thrash their DFA caches (3x slower
   // on the bundled rules; 64 MiB gains 10% more for the same peak memory).
   int64_t match_mem = int64_t{32} << 20;
+  // Compile every regex while loading instead of on first use: `rules lint`
+  // and `rules test` do, so a regex over the memory budget is found by its
+  // exact size (the lazy load uses an upper bound, and compiles exactly
+  // only a regex whose bound is near the budget).
+  bool compile_now = false;
 };
 
 class RuleSet {

@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 
 #include "catalog.h"
+#include "match.h"
+#include "normalize.h"
+#include "segment.h"
 #include "test_util.h"
 
 namespace ttptag {
@@ -34,7 +38,91 @@ TEST(Rules, PackUnlessAppliesToEveryRule) {
   auto set = testing::load_or_die(data("rules/good"), nullptr, &issues);
   const Rule& audio = set->rules()[1];
   EXPECT_EQ(audio.unless_sources.size(), 2u);  // its own plus the pack's
-  EXPECT_TRUE(RE2::PartialMatch("there is no evidence here", *audio.unless));
+  ASSERT_TRUE(audio.unless && audio.pack_unless);
+  EXPECT_TRUE(RE2::PartialMatch("from a detection tool", *audio.unless));
+  EXPECT_TRUE(RE2::PartialMatch("there is no evidence here", *audio.pack_unless));
+  EXPECT_EQ(set->rules()[0].pack_unless, audio.pack_unless);  // one regex for the pack
+}
+
+// The lazy load (the default) validates regexes without compiling them;
+// it must find the same problems as compiling everything, and give rules
+// that match the same.
+TEST(Rules, LazyLoadCompilesNothingUntilUsedAndMatchesAsCompiledNow) {
+  const std::string bundled = std::string(TTPTAG_SOURCE_DIR) + "/rules";
+  std::vector<Issue> lazy_issues, now_issues;
+  LoadOptions lazy_opts, now_opts;
+  now_opts.compile_now = true;
+  auto lazy = RuleSet::load(bundled, lazy_opts, &lazy_issues);
+  auto now = RuleSet::load(bundled, now_opts, &now_issues);
+  ASSERT_FALSE(has_errors(lazy_issues));
+  ASSERT_FALSE(has_errors(now_issues));
+  ASSERT_EQ(lazy->rules().size(), now->rules().size());
+  for (const auto& rule : lazy->rules()) EXPECT_FALSE(rule.trigger->compiled()) << rule.id;
+  for (const auto& rule : now->rules()) EXPECT_TRUE(rule.trigger->compiled()) << rule.id;
+  size_t examples = 0;
+  for (const auto& rule : now->rules()) {
+    for (const auto* list : {&rule.match_examples, &rule.no_match_examples}) {
+      for (const auto& text : *list) {
+        auto matched = [&](const RuleSet& rules) {
+          Document doc;
+          doc.text = text;
+          normalize(doc);
+          segment(doc);
+          match(rules, doc);
+          return doc;
+        };
+        const Document a = matched(*lazy), b = matched(*now);
+        ASSERT_EQ(a.matches.size(), b.matches.size()) << rule.id << ": " << text;
+        for (size_t i = 0; i < a.matches.size(); ++i) {
+          EXPECT_EQ(a.matches[i].rule, b.matches[i].rule) << text;
+          EXPECT_EQ(a.matches[i].begin, b.matches[i].begin) << text;
+        }
+        EXPECT_EQ(a.suppressed.size(), b.suppressed.size()) << rule.id << ": " << text;
+        ++examples;
+      }
+    }
+  }
+  EXPECT_GT(examples, 1000u);
+}
+
+// Problems inside lists, patterns and vetoes are found by the lazy load as
+// by compiling everything, each against its own pattern.
+TEST(Rules, LazyLoadReportsWhatCompilingReports) {
+  const std::string dir = ::testing::TempDir() + "/lazy_errors";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/p.json");
+    f << R"({"pack": "p", "version": "1", "unless": ["(unclosed"],
+      "lists": {"who": ["voters", "residents"],
+                "long": ["members of the local election committee", "concerned parents of the school district",
+                         "independent journalists from the region", "retired officers of the national army",
+                         "volunteers of the neighbourhood watch"]},
+      "rules": [
+        {"id": "p.ok", "techniques": ["T0097.101"], "note": "n", "phrases": ["posing as {who}"],
+         "patterns": ["\\bfake\\s+{who}\\b", "x)|(y"], "all": ["(?:{who})?"],
+         "near": {"a": "{who}", "b": "[unclosed", "words": 3},
+         "unless": ["\\bnot\\b", "{nosuchlist}"],
+         "examples": {"match": ["posing as voters"], "no_match": ["voters"]}},
+        {"id": "p.big", "techniques": ["T0097.101"], "note": "n", "patterns": ["(?:{long}\\s{long}\\s{long}){1000}"],
+         "examples": {"match": ["voters"], "no_match": ["x"]}}
+      ]})";
+  }
+  auto codes = [&](bool compile_now) {
+    LoadOptions o;
+    o.compile_now = compile_now;
+    std::vector<Issue> issues;
+    RuleSet::load(dir, o, &issues);
+    std::multiset<std::string> out;
+    for (const auto& i : issues) out.insert(i.rule + " " + i.code);
+    return out;
+  };
+  const auto lazy = codes(false);
+  EXPECT_EQ(lazy, codes(true));
+  EXPECT_EQ(lazy.count("p.ok re2-error"), 2u);        // "x)|(y" and "[unclosed"
+  EXPECT_EQ(lazy.count("p.ok matches-empty"), 1u);    // "(?:{who})?"
+  EXPECT_EQ(lazy.count("p.ok unknown-list"), 1u);     // {nosuchlist}
+  EXPECT_EQ(lazy.count(" re2-error"), 1u);            // the pack's "(unclosed"
+  EXPECT_EQ(lazy.count("p.big pattern-too-large"), 1u);  // a list repeated 1000 times
 }
 
 TEST(Rules, ListsExpandInPhrasesIncludingNestedLists) {

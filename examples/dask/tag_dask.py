@@ -107,8 +107,14 @@ def main():
                     help="the ttptag binary, at the same path on every worker")
     ap.add_argument("--out", help="write results here as one JSONL file, in corpus order (default: stdout)")
     ap.add_argument("--out-dir", help="write one JSONL file per partition here instead (large corpora)")
-    ap.add_argument("extra", nargs="*", help="after --: options for `ttptag tag`")
-    args = ap.parse_args()
+    # Everything after "--" goes to ttptag as is (argparse alone cannot take
+    # options there once the positional input is read).
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    argv = argv[:argv.index("--")] if "--" in argv else argv
+    ap.epilog = "Options after -- go to `ttptag tag`."
+    args = ap.parse_args(argv)
+    args.extra = extra
     ttptag = os.path.abspath(args.ttptag) if os.path.exists(args.ttptag) else args.ttptag
     path = os.path.abspath(args.input)
 

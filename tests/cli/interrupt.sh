@@ -108,10 +108,12 @@ open(sys.argv[1], "w").write((text * (20_000_000 // len(text) + 1))[:20_000_000]
 PY
 "$bin" tag --rules "$d/rules" -j 1 "$d/big.txt" "$c" -o "$d/twice.jsonl" 2> "$d/twice.err" &
 pid=$!
-for _ in $(seq 1 600); do  # the rules are loaded and the big document is being tagged
+# Up to 2 minutes, as in start(): loading the rules takes far longer under ASan.
+for _ in $(seq 1 2400); do  # the rules are loaded and the big document is being tagged
   [ -e "$d/twice.jsonl.partial" ] && break
   sleep 0.05
 done
+[ -e "$d/twice.jsonl.partial" ] || { echo "FAIL: no twice.jsonl.partial after 2 minutes"; exit 1; }
 sleep 1
 kill -INT "$pid"
 for _ in $(seq 1 100); do grep -q "stopping" "$d/twice.err" && break; sleep 0.05; done

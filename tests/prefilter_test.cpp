@@ -1,0 +1,151 @@
+#include "prefilter.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <unistd.h>
+
+#include "match.h"
+#include "normalize.h"
+#include "segment.h"
+#include "test_util.h"
+
+namespace ttptag {
+namespace {
+
+// Rules of one alternative each, compiled as rules.cpp compiles triggers.
+struct Rules {
+  explicit Rules(const std::vector<std::vector<std::string>>& alternatives) {
+    std::vector<Prefilter::Trigger> triggers;
+    for (const auto& alts : alternatives) {
+      std::string whole;
+      for (const auto& a : alts) whole += (whole.empty() ? "(?:" : "|(?:") + a + ")";
+      res.push_back(std::make_unique<LazyRE2>(std::make_unique<RE2>(whole)));
+      EXPECT_TRUE(res.back()->get().ok()) << whole;
+      triggers.push_back(Prefilter::Trigger{alts, res.back().get()});
+    }
+    pf = Prefilter::build(triggers);
+  }
+  // rule -> alternatives mask, for `text`.
+  std::map<int, uint64_t> candidates(const std::string& text) {
+    std::vector<Candidate> out;
+    pf->candidates(text, &out, &scratch);
+    std::map<int, uint64_t> m;
+    for (const auto& c : out) m[c.rule] = c.alternatives;
+    return m;
+  }
+  std::vector<std::unique_ptr<LazyRE2>> res;
+  std::unique_ptr<Prefilter> pf;
+  PrefilterScratch scratch;
+};
+
+TEST(Prefilter, SkipsRulesWhoseLiteralsAreAbsent) {
+  Rules r({{"\\bposing\\s+as\\s+(?:voters|residents)\\b"}, {"\\bx\\b"}});
+  EXPECT_TRUE(r.candidates("nothing to see here").empty());
+  EXPECT_TRUE(r.candidates("posing as a xylophone").empty());  // "voters" missing; x is not the word x
+  EXPECT_EQ(r.candidates("they were posing as voters").count(0), 1u);
+  EXPECT_EQ(r.candidates("posted on x today").count(1), 1u);
+  EXPECT_EQ(r.candidates("x").count(1), 1u);
+}
+
+TEST(Prefilter, ReportsOnlyAlternativesThatMayOccur) {
+  Rules r({{"\\balpha\\w+", "\\bbeta gamma\\b", "delta"}});
+  EXPECT_EQ(r.candidates("alphas only")[0], 0b001u);
+  EXPECT_EQ(r.candidates("beta gamma and delta")[0], 0b110u);
+  EXPECT_EQ(r.candidates("alphabet, beta gamma, delta")[0], 0b111u);
+  EXPECT_EQ(&r.pf->alternative(0, 1), &r.pf->alternative(0, 1));  // compiled once, kept
+  EXPECT_EQ(r.pf->alternative(0, 1).pattern(), "(?:\\bbeta gamma\\b)");
+}
+
+TEST(Prefilter, AlternativesWithoutLiteralsGoToTheFallbackSet) {
+  Rules r({{"(?i)posing"}, {"\\d+\\.\\d+"}, {"plain words"}});
+  EXPECT_EQ(r.pf->fallback_alternatives(), 2u);
+  EXPECT_EQ(r.candidates("POSING").count(0), 1u);  // case-insensitive, read by RE2 itself
+  EXPECT_EQ(r.candidates("version 2.5").count(1), 1u);
+  EXPECT_TRUE(r.candidates("nothing").empty());
+}
+
+// The condition must be necessary: whenever RE2 finds a match, the rule and
+// that alternative are candidates. Patterns exercise the syntax the reader
+// models (and some it must give up on); texts hit and miss them.
+TEST(Prefilter, NeverMissesAMatch) {
+  const std::vector<std::string> patterns = {
+      "\\bfake (?:news|accounts?)\\b", "[\"'(]?bbc[\"')]?", "[]x]yz", "[^a-z]rt\\b", "a[bc]d[-\\s]?e",
+      "co{2,3}l", "\\{literal\\}", "x{1,}y", "\\Qa.b*c\\E", "(?:re)?post(?:ed|ing)?\\b", "(?P<n>tik)tok",
+      "\\x{e9}t\\x41", "caf\xc3\xa9", "(?s)a.b", "(?:\\w+ ){0,3}voters", "\\bvk\\b|\\bok\\.ru\\b",
+      "(?:^| )r/[a-z0-9_]{3,}\\b", "sock-?puppets?", "\\bai[- ]generated\\b", "(?:a|ab)(?:c|bcd)(?:d*)",
+      "\\btwitter\\s+\\(now\\s+x\\)", "(?i)MiXeD", "[[:digit:]]+%", "\\pL+ian\\b", "bots?\\b.{0,20}amplif",
+      "(?:(?:deep)?fake|forged)\\s+(?:audio|video)", "n[o0]t? (?:a )?bot", "a\\.b\\*c\\?d", "\\\\back\\\\slash"};
+  std::vector<std::vector<std::string>> alts;
+  for (const auto& p : patterns) alts.push_back({p});
+  Rules r(alts);
+  const std::vector<std::string> pieces = {
+      "fake news",  "fake account", "\"bbc\"",     "(bbc)", "]yz",      "xyz",    " rt",    "abde",     "acd e",
+      "cool",       "coool",        "{literal}",   "xxy",   "a.b*c",    "repost", "posting", "tiktok",  "\xc3\xa9tA",
+      "caf\xc3\xa9", "a\nb",         "axb",         "three honest voters", "vk",  "ok.ru",   " r/news_room", "sockpuppet",
+      "sock-puppets", "ai-generated", "ai generated", "abcd",  "abbcd",    "acd",    "twitter (now x)", "MIXED",
+      "50%",        "brazilian",    "bots were used to amplify", "deepfake audio", "forged video", "not a bot",
+      "n0 bot",     "a.b*c?d",      "\\back\\slash", "nothing",  "x",      "r/ab"};
+  std::vector<std::string> texts = pieces;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    texts.push_back(pieces[i] + " " + pieces[(i * 7 + 3) % pieces.size()]);
+    texts.push_back(pieces[i] + pieces[(i * 5 + 1) % pieces.size()]);
+  }
+  size_t matched = 0;
+  for (const auto& t : texts) {
+    const auto cands = r.candidates(t);
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      if (!RE2::PartialMatch(t, *r.res[i])) continue;
+      ++matched;
+      auto it = cands.find(static_cast<int>(i));
+      EXPECT_TRUE(it != cands.end() && (it->second & 1)) << "pattern " << patterns[i] << " matches \"" << t
+                                                         << "\" but is not a candidate: " << r.pf->describe(i);
+    }
+  }
+  EXPECT_GT(matched, patterns.size());  // the texts do exercise the patterns
+}
+
+// match() runs only the alternatives that may occur and merges their
+// matches; the spans must be those of the whole trigger (match_naive).
+TEST(Prefilter, MergedAlternativesGiveTheWholeTriggersSpans) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ttptag_prefilter_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "p.json") << R"json({"pack": "p", "version": "1", "rules": [
+    {"id": "p.overlap", "techniques": ["T0001"], "note": "n",
+     "patterns": ["\\bzebra\\w*", "\\bzeb\\w+", "\\bquokka", "\\bzebras? (?:herd|crossing)", "ebu\\b"],
+     "examples": {"match": ["zebras"], "no_match": ["horses"]}},
+    {"id": "p.phrases", "techniques": ["T0002"], "note": "n",
+     "phrases": ["fake news", "fake news site", "news site", "site"],
+     "examples": {"match": ["a fake news site"], "no_match": ["a real paper"]}}]})json";
+  std::vector<Issue> issues;
+  auto rules = testing::load_or_die(dir.string(), nullptr, &issues);
+  fs::remove_all(dir);
+  ASSERT_FALSE(has_errors(issues));
+  for (const std::string text :
+       {"Zebras zebu zebra crossing and a quokka.", "The zebu herd. Zebras herd zebras, zebu.",
+        "A fake news site, a news site, and the site.", "zebras crossing zebra zebus quokka",
+        "site fake news site news"}) {
+    Document a, b;
+    a.text = b.text = text;
+    for (Document* d : {&a, &b}) {
+      normalize(*d);
+      segment(*d);
+    }
+    match(*rules, a);
+    match_naive(*rules, b);
+    ASSERT_EQ(a.matches.size(), b.matches.size()) << text;
+    ASSERT_FALSE(a.matches.empty()) << text;
+    for (size_t i = 0; i < a.matches.size(); ++i) {
+      EXPECT_EQ(a.matches[i].rule, b.matches[i].rule) << text;
+      EXPECT_EQ(a.matches[i].begin, b.matches[i].begin) << text;
+      EXPECT_EQ(a.matches[i].end, b.matches[i].end) << text;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ttptag
