@@ -101,7 +101,8 @@ PY
 
 # A torn last line (cut mid-record) is dropped and redone.
 head -n 150 "$d/full.jsonl" > "$d/out.jsonl.partial"
-sed -n 151p "$d/full.jsonl" | head -c 300 >> "$d/out.jsonl.partial"
+sed -n 151p "$d/full.jsonl" > "$d/line151"  # not piped into head: sed would die of SIGPIPE (pipefail)
+head -c 300 "$d/line151" >> "$d/out.jsonl.partial"
 cp "$d/saved.run" "$d/out.jsonl.partial.run"
 "$bin" "${base[@]}" "$c" "$d/missing.txt" -o "$d/out.jsonl" --resume 2> "$d/torn.err" || true
 grep -q "150 records kept, a torn last line of 300 bytes dropped" "$d/torn.err" || { cat "$d/torn.err"; exit 1; }
