@@ -655,6 +655,16 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
       comp.add_issue(Severity::kError, file, line, "", "bad-json",
                      "invalid JSON at column " + std::to_string(col) + ": " + what);
       continue;
+    } catch (const json::exception& e) {  // e.g. out_of_range: "number overflow parsing '1e400'"
+      std::string what = e.what();
+      if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+      int line = 0;
+      if (auto q = what.find('\''); q != std::string::npos) {
+        const std::string token = what.substr(q + 1, what.find('\'', q + 1) - q - 1);
+        if (auto at = pack.text.find(token); !token.empty() && at != std::string::npos) line = line_of_offset(pack.text, at);
+      }
+      comp.add_issue(Severity::kError, file, line, "", "bad-json", "invalid JSON: " + what);
+      continue;
     }
     if (!pack.doc.is_object()) {
       comp.add_issue(Severity::kError, file, 1, "", "bad-pack", "a rule pack must be a JSON object");

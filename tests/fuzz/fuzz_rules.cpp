@@ -11,6 +11,7 @@
 // to its bytes; then the examples run as `rules test` runs them.
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "aggregate.h"
@@ -81,6 +82,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& issue : issues) {
     FUZZ_CHECK(issue.file == path && !issue.code.empty() && !issue.message.empty() && issue.line >= 0);
     (void)issue.format();
+  }
+  // The lazy load (the default, regexes compiled on first use) must find
+  // exactly the problems that compiling every regex at once finds.
+  {
+    LoadOptions now;
+    now.compile_now = true;
+    std::vector<Issue> now_issues;
+    (void)RuleSet::load(path, now, &now_issues);
+    std::multiset<std::string> lazy_codes, now_codes;
+    for (const auto& i : issues) lazy_codes.insert(i.rule + " " + i.code);
+    for (const auto& i : now_issues) now_codes.insert(i.rule + " " + i.code);
+    FUZZ_CHECK_MSG(lazy_codes == now_codes, "the lazy load and compile_now report different problems");
   }
   if (has_errors(issues)) return 0;
   tag_and_check(*rules, kText);
