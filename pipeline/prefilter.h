@@ -71,6 +71,10 @@ class Prefilter {
   };
   static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers);
   ~Prefilter();
+  // For a Prefilter built from triggers without `whole` (the loader builds
+  // it while it reads the rules, before their regexes exist): gives rule
+  // r's trigger, once, before any other use.
+  void set_whole(size_t rule, const LazyRE2* whole) { triggers_[rule].whole = whole; }
 
   // Sets *out to the rules whose trigger may occur in `text`, in rule
   // order, each with the alternatives that may.

@@ -9,8 +9,11 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_group.h>
 
 #include "normalize.h"
 #include "prefilter.h"
@@ -42,6 +45,13 @@ struct PackFile {
   std::string path;
   std::string text;  // raw file, for line numbers
   json doc;
+  std::vector<size_t> newlines;  // offsets of '\n' in text
+
+  // Line (1-based) of a byte offset, in log time: a pack of thousands of
+  // rules would otherwise count its lines once per rule.
+  int line_at(size_t offset) const {
+    return 1 + static_cast<int>(std::lower_bound(newlines.begin(), newlines.end(), offset) - newlines.begin());
+  }
 };
 
 int line_of_offset(const std::string& text, size_t offset) {
@@ -126,6 +136,22 @@ std::vector<int64_t> placeholder_repeats(const std::string& s) {
     }
   }
   return repeats;
+}
+
+// The deepest nesting of parentheses in a regex (escaped ones aside; those
+// in character classes count, which can only make it deeper).
+int nesting_depth(const std::string& rx) {
+  int depth = 0, deepest = 0;
+  for (size_t i = 0; i < rx.size(); ++i) {
+    if (rx[i] == '\\') {
+      ++i;
+    } else if (rx[i] == '(') {
+      deepest = std::max(deepest, ++depth);
+    } else if (rx[i] == ')') {
+      depth = std::max(depth - 1, 0);
+    }
+  }
+  return deepest;
 }
 
 // An upper bound on the instructions RE2 counts against its memory budget
@@ -454,30 +480,43 @@ class Compiler {
     return size;
   }
 
-  // Validates many skeletons with one compile, as the alternation of them
-  // all: when it passes, so does each alone (an alternation has an error
-  // or an empty match only if one of its parts has), and the alternation's
-  // size bounds each one's. A skeleton that might not stand alone inside
-  // "(?:...)" (unbalanced parentheses, an open class, a final backslash) is
-  // left out, and any failure leaves them all to validate() one by one, so
+  // Validates many skeletons with few compiles, before the rules are read:
+  // each batch (one rule's patterns) compiles as the alternation of its
+  // skeletons, the batches in parallel. When a batch passes, so does each
+  // skeleton in it alone (an alternation has an error or an empty match
+  // only if one of its parts has), and the alternation's size bounds each
+  // one's. A skeleton that might not stand alone inside "(?:...)"
+  // (unbalanced parentheses, an open class, a final backslash) is left out,
+  // and a failing batch leaves its skeletons to validate() one by one, so
   // that each problem is reported against its own pattern.
-  void prevalidate(const std::vector<std::string>& skeletons) {
-    std::string alt;
-    size_t count = 0;
-    for (const auto& sk : skeletons) {
-      if (skeletons_.count(sk) || !stands_alone(sk)) continue;
-      if (!alt.empty()) alt += '|';
-      alt += "(?:" + sk + ")";
-      ++count;
+  void prevalidate(const std::vector<std::vector<std::string>>& batches) {
+    struct Batch {
+      std::string alt;
+      std::vector<const std::string*> members;
+      int64_t size = -1;  // set if it passed
+    };
+    std::vector<Batch> work;
+    std::set<std::string_view> batched;
+    for (const auto& skeletons : batches) {
+      Batch b;
+      for (const auto& sk : skeletons) {
+        if (skeletons_.count(sk) || !stands_alone(sk) || !batched.insert(sk).second) continue;
+        if (!b.alt.empty()) b.alt += '|';
+        b.alt += "(?:" + sk + ")";
+        b.members.push_back(&sk);
+      }
+      if (!b.members.empty()) work.push_back(std::move(b));
     }
-    if (count < 2) return;
-    RE2::Options o;
-    o.set_log_errors(false);
-    o.set_max_mem(opts_.max_regex_mem);
-    const RE2 re(alt, o);
-    if (!re.ok() || RE2::PartialMatch("", re) || matches_empty_inside(re)) return;
-    for (const auto& sk : skeletons) {
-      if (stands_alone(sk)) skeletons_.emplace(sk, re.ProgramSize());
+    tbb::parallel_for(size_t{0}, work.size(), [&](size_t i) {
+      RE2::Options o;
+      o.set_log_errors(false);
+      o.set_max_mem(opts_.max_regex_mem);
+      const RE2 re(work[i].alt, o);
+      if (re.ok() && !RE2::PartialMatch("", re) && !matches_empty_inside(re)) work[i].size = re.ProgramSize();
+    });
+    for (const auto& b : work) {
+      if (b.size < 0) continue;
+      for (const std::string* sk : b.members) skeletons_.emplace(*sk, b.size);
     }
   }
 
@@ -643,6 +682,9 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     std::ostringstream buf;
     buf << in.rdbuf();
     pack.text = buf.str();
+    for (size_t i = pack.text.find('\n'); i != std::string::npos; i = pack.text.find('\n', i + 1)) {
+      pack.newlines.push_back(i);
+    }
     try {
       pack.doc = json::parse(pack.text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
     } catch (const json::parse_error& e) {
@@ -683,6 +725,82 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     packs.push_back(std::move(pack));
   }
   comp.collect_lists(packs);
+
+  std::vector<Prefilter::Trigger> gathered_triggers;
+  bool gathered_ok = true;
+  std::unique_ptr<Prefilter> gathered_prefilter;
+  tbb::task_group prefilter_task;
+  // Waits for the prefilter task on every way out (it reads gathered_triggers).
+  struct Join {
+    tbb::task_group& task;
+    ~Join() { task.wait(); }
+  } join{prefilter_task};
+  {
+    // Every rule's patterns, validated up front in parallel (Compiler::prevalidate).
+    std::vector<std::vector<std::string>> batches;
+    for (const auto& pack : packs) {
+      const auto rules_it = pack.doc.find("rules");
+      if (rules_it == pack.doc.end() || !rules_it->is_array()) continue;
+      for (const auto& r : *rules_it) {
+        if (!r.is_object()) continue;
+        // The trigger's alternatives, as the rules loop below will make
+        // them (phrases, then patterns; a near-only rule: its first near's a).
+        Prefilter::Trigger trigger;
+        std::vector<std::string> phrases, patterns;
+        if (r.contains("phrases")) string_array(r["phrases"], &phrases);
+        if (r.contains("patterns")) string_array(r["patterns"], &patterns);
+        for (const auto& p : phrases) {
+          std::string err;
+          trigger.alternatives.push_back(comp.expand_phrase(p, &err).full);
+          gathered_ok = gathered_ok && err.empty() && !trigger.alternatives.back().empty();
+        }
+        for (const auto& p : patterns) {
+          std::string err;
+          trigger.alternatives.push_back(comp.expand_pattern(p, &err).full);
+          gathered_ok = gathered_ok && err.empty() && !trigger.alternatives.back().empty();
+        }
+        std::vector<std::string> skeletons, texts;
+        for (const char* field : {"patterns", "all", "unless"}) {
+          if (r.contains(field)) string_array(r[field], &texts);
+        }
+        const auto near_it = r.find("near");
+        if (near_it != r.end()) {
+          for (const auto& n : near_it->is_array() ? *near_it : json::array({*near_it})) {
+            for (const char* key : {"a", "b"}) {
+              if (n.is_object() && n.contains(key) && n[key].is_string()) texts.push_back(n[key].get<std::string>());
+            }
+          }
+        }
+        for (const auto& t : texts) {
+          std::string err;
+          Expansion e = comp.expand_pattern(t, &err);
+          const bool ok = err.empty() && !e.skeleton.empty();
+          if (ok) skeletons.push_back(std::move(e.skeleton));
+          gathered_ok = gathered_ok && ok;
+        }
+        batches.push_back(std::move(skeletons));
+        if (trigger.alternatives.empty() && near_it != r.end()) {
+          const json& first = near_it->is_array() ? (near_it->empty() ? json() : near_it->front()) : *near_it;
+          if (first.is_object() && first.contains("a") && first["a"].is_string()) {
+            std::string err;
+            trigger.alternatives.push_back(comp.expand_pattern(first["a"].get<std::string>(), &err).full);
+          }
+        }
+        gathered_triggers.push_back(std::move(trigger));
+      }
+    }
+    // The prefilter needs only the triggers' text, so it is built on
+    // another core while the patterns are validated and the rules read. Its
+    // reader of RE2 syntax stays within the text whatever the text, but it
+    // recurses once per nested group: deeply nested patterns (RE2 allows
+    // 1000 levels) are left to the main thread's larger stack, after the
+    // rules are read.
+    for (const auto& t : gathered_triggers) {
+      for (const auto& alt : t.alternatives) gathered_ok = gathered_ok && nesting_depth(alt) <= 100;
+    }
+    if (gathered_ok) prefilter_task.run([&] { gathered_prefilter = Prefilter::build(gathered_triggers); });
+    comp.prevalidate(batches);
+  }
 
   std::map<std::string, std::string> seen_ids;  // id -> file
   for (const auto& pack : packs) {
@@ -736,7 +854,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         const std::string quoted = json(rule.id).dump();
         size_t pos = pack.text.find(quoted, search_from);
         if (pos == std::string::npos) pos = pack.text.find(quoted);
-        rule.line = pos == std::string::npos ? 0 : line_of_offset(pack.text, pos);
+        rule.line = pos == std::string::npos ? 0 : pack.line_at(pos);
         if (pos != std::string::npos) search_from = pos + 1;
       }
       const std::string& file = pack.path;
@@ -815,26 +933,6 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         const std::optional<int64_t> bound = comp.validate(e, p, file, line, rule.id);
         return bound ? comp.matcher(e.full, *bound, p, file, line, rule.id) : nullptr;
       };
-      {
-        std::vector<std::string> skeletons;
-        auto add = [&](const std::string& p) {
-          std::string err;
-          Expansion e = comp.expand_pattern(p, &err);
-          if (err.empty() && !e.skeleton.empty()) skeletons.push_back(std::move(e.skeleton));
-        };
-        for (const auto& p : patterns) add(p);
-        for (const auto& p : alls) add(p);
-        for (const auto& p : unless) add(p);
-        if (r.contains("near") && r["near"].is_array()) {
-          for (const auto& n : r["near"]) {
-            if (!n.is_object()) continue;
-            for (const char* key : {"a", "b"}) {
-              if (n.contains(key) && n[key].is_string()) add(n[key].get<std::string>());
-            }
-          }
-        }
-        comp.prevalidate(skeletons);
-      }
       bool triggers_ok = true;
       int64_t trigger_bound = 0;  // instructions, as Compiler::validate()
       // Phrases are checked one by one only if their combined trigger fails
@@ -963,6 +1061,23 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
   }
 
   if (has_errors(*issues)) return set;  // caller checks issues; set is not usable
+  prefilter_task.wait();
+  // Every rule loaded without errors, so rules_ are the gathered rules in
+  // order (and their patterns valid); checked anyway, as the prefilter must
+  // be over exactly them.
+  bool gathered_match = gathered_prefilter && gathered_triggers.size() == set->rules_.size();
+  for (size_t i = 0; gathered_match && i < set->rules_.size(); ++i) {
+    const Rule& rule = set->rules_[i];
+    const auto& alts = gathered_triggers[i].alternatives;
+    gathered_match = rule.trigger_sources.empty()
+                         ? alts.size() == 1 && alts[0] == rule.trigger->pattern()
+                         : alts == rule.trigger_sources;
+  }
+  if (gathered_match) {
+    for (size_t i = 0; i < set->rules_.size(); ++i) gathered_prefilter->set_whole(i, set->rules_[i].trigger.get());
+    set->prefilter_ = std::move(gathered_prefilter);
+    return set;
+  }
   std::vector<Prefilter::Trigger> triggers(set->rules_.size());
   for (size_t i = 0; i < set->rules_.size(); ++i) {
     const Rule& rule = set->rules_[i];
