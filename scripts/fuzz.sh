@@ -13,10 +13,11 @@
 # tests/fuzz/regressions/<target>/<kind>-<sha1>: fix the bug, keep the file
 # (fuzz_replay.<target> then runs it in every ctest), run again.
 # Prints per target: executions, seconds, exec/s, coverage (cov:), findings.
+# TTPTAG_FUZZ_BUILD=DIR uses another build dir (two campaigns at once).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-build=$repo/build-fuzz
+build=${TTPTAG_FUZZ_BUILD:-$repo/build-fuzz}  # another build dir: run campaigns side by side
 fuzz=$repo/tests/fuzz
 limit=(-runs=1000000)
 do_build=1
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --runs) limit=(-runs="$2"); shift 2 ;;
     --time) limit=(-max_total_time="$2"); shift 2 ;;
     --no-build) do_build=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
