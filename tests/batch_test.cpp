@@ -49,6 +49,7 @@ class BatchTest : public ::testing::Test {
                     std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir);
     fs::create_directories(dir / "sub");
+    corpus_dirs_.push_back(dir);
     for (size_t i = 0; i < n; ++i) {
       std::string text;
       for (size_t k = 0; k < 1 + (i * 7) % 40; ++k) {
@@ -72,6 +73,11 @@ class BatchTest : public ::testing::Test {
     return run_batch(inputs, read, *tagger_, *w, bo);
   }
 
+  void TearDown() override {
+    for (const auto& dir : corpus_dirs_) fs::remove_all(dir);
+  }
+
+  std::vector<fs::path> corpus_dirs_;  // removed after each test
   std::unique_ptr<RuleSet> rules_;
   std::unique_ptr<Tagger> tagger_;
 };
