@@ -74,6 +74,24 @@ bool is_word_byte(char c) {
 // Lists: name -> regex alternatives (longest first), each bounded by \b.
 using Lists = std::map<std::string, std::vector<std::string>>;
 
+// The offset of the ']' closing the character class that opens at s[open]
+// (escapes, a leading ']' and [:name:] inside it skipped), or s.size().
+size_t class_end(const std::string& s, size_t open) {
+  size_t j = open + 1;
+  if (j < s.size() && s[j] == '^') ++j;
+  if (j < s.size() && s[j] == ']') ++j;  // a leading ] is a literal
+  while (j < s.size() && s[j] != ']') {
+    if (s[j] == '\\') {
+      j += 2;
+    } else if (s.compare(j, 2, "[:") == 0 && s.find(":]", j) != std::string::npos) {
+      j = s.find(":]", j) + 2;
+    } else {
+      ++j;
+    }
+  }
+  return std::min(j, s.size());
+}
+
 // How many copies of each list placeholder "(?:{name})" in a skeleton
 // the compiled program holds: a counted repetition x{n,m} compiles x m
 // times (n+1 for x{n,}), and repetitions multiply when groups nest. Other
@@ -91,19 +109,7 @@ std::vector<int64_t> placeholder_repeats(const std::string& s) {
         ++i;
       }
     } else if (c == '[') {
-      size_t j = i + 1;
-      if (j < s.size() && s[j] == '^') ++j;
-      if (j < s.size() && s[j] == ']') ++j;  // a leading ] is a literal
-      while (j < s.size() && s[j] != ']') {
-        if (s[j] == '\\') {
-          j += 2;
-        } else if (s.compare(j, 2, "[:") == 0 && s.find(":]", j) != std::string::npos) {
-          j = s.find(":]", j) + 2;
-        } else {
-          ++j;
-        }
-      }
-      i = j;
+      i = class_end(s, i);
     } else if (c == '(') {
       open.push_back(repeats.size());
       if (s.compare(i, 4, "(?:{") == 0) {
@@ -529,20 +535,8 @@ class Compiler {
       if (c == '\\') {
         if (++i >= rx.size()) return false;
       } else if (c == '[') {
-        size_t j = i + 1;
-        if (j < rx.size() && rx[j] == '^') ++j;
-        if (j < rx.size() && rx[j] == ']') ++j;
-        while (j < rx.size() && rx[j] != ']') {
-          if (rx[j] == '\\') {
-            j += 2;
-          } else if (rx.compare(j, 2, "[:") == 0 && rx.find(":]", j) != std::string::npos) {
-            j = rx.find(":]", j) + 2;
-          } else {
-            ++j;
-          }
-        }
-        if (j >= rx.size()) return false;
-        i = j;
+        i = class_end(rx, i);
+        if (i >= rx.size()) return false;
       } else if (c == '(') {
         ++depth;
       } else if (c == ')') {
