@@ -448,22 +448,6 @@ int run_tag(const TagOptions& opts) {
   return counts.errors ? kExitSomeFailed : kExitOk;
 }
 
-// An ostream that only counts what is written (the bench's output sink).
-class CountingBuf : public std::streambuf {
- public:
-  size_t count = 0;
-
- protected:
-  int_type overflow(int_type c) override {
-    if (c != traits_type::eof()) ++count;
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char*, std::streamsize n) override {
-    count += static_cast<size_t>(n);
-    return n;
-  }
-};
-
 struct BenchOptions {
   std::vector<std::string> inputs;
   std::vector<size_t> jobs;

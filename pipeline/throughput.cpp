@@ -34,23 +34,6 @@ double since(Clock::time_point& t) {
   return s;
 }
 
-// The write stage's sink: counts bytes, keeps none (like writing to a file,
-// without the disk).
-class CountingBuf : public std::streambuf {
- public:
-  size_t count = 0;
-
- protected:
-  int_type overflow(int_type c) override {
-    if (c != traits_type::eof()) ++count;
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char*, std::streamsize n) override {
-    count += static_cast<size_t>(n);
-    return n;
-  }
-};
-
 // One pass over the inputs; `warm` selects where the times go.
 void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const RE2::Set& set,
               bool warm, StageTimes* st) {

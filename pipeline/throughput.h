@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <streambuf>
 #include <string>
 
 #include <re2/set.h>
@@ -30,6 +31,23 @@
 #include "tagger.h"
 
 namespace ttptag {
+
+// A stream buffer that counts the bytes written and keeps none: the bench's
+// output sink (like writing to a file, without the disk).
+class CountingBuf : public std::streambuf {
+ public:
+  size_t count = 0;
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) ++count;
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char*, std::streamsize n) override {
+    count += static_cast<size_t>(n);
+    return n;
+  }
+};
 
 struct StageTimes {
   size_t docs = 0, errors = 0;
