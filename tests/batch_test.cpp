@@ -32,14 +32,8 @@ class RecordingWriter : public ResultWriter {
   bool busy_ = false;
 };
 
-class BatchTest : public ::testing::Test {
+class BatchTest : public testing::GoodRulesTest {
  protected:
-  void SetUp() override {
-    std::vector<Issue> issues;
-    rules_ = testing::load_or_die(testing::data("rules/good"), nullptr, &issues);
-    ASSERT_FALSE(has_errors(issues));
-    tagger_ = std::make_unique<Tagger>(*rules_, AggregateOptions{});
-  }
 
   // A folder of `n` articles of varied sizes; some fire rules, one is empty.
   std::string make_corpus(size_t n) {
@@ -78,8 +72,6 @@ class BatchTest : public ::testing::Test {
   }
 
   std::vector<fs::path> corpus_dirs_;  // removed after each test
-  std::unique_ptr<RuleSet> rules_;
-  std::unique_ptr<Tagger> tagger_;
 };
 
 TEST_F(BatchTest, OneAndFourJobsGiveByteIdenticalOutputInInputOrder) {

@@ -63,17 +63,7 @@ std::string utf16(const std::vector<uint16_t>& units, bool big_endian) {
   return out;
 }
 
-class ReliabilityTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::vector<Issue> issues;
-    rules_ = testing::load_or_die(testing::data("rules/good"), nullptr, &issues);
-    ASSERT_FALSE(has_errors(issues));
-    tagger_ = std::make_unique<Tagger>(*rules_, AggregateOptions{});
-  }
-  std::unique_ptr<RuleSet> rules_;
-  std::unique_ptr<Tagger> tagger_;
-};
+using ReliabilityTest = testing::GoodRulesTest;
 
 // ---- encodings and bytes -------------------------------------------------------
 
