@@ -53,14 +53,21 @@ print(len(lines))
 PY
 }
 
+# signal_and_expect WHAT SIGNAL CODE [LOG]: sends SIGNAL to $pid, waits for
+# it, shows LOG if given, and fails unless it exited with CODE.
+signal_and_expect() {
+  kill -"$2" "$pid"
+  set +e
+  wait "$pid" 2> /dev/null
+  local code=$?
+  set -e
+  if [ -n "${4:-}" ]; then cat "$4"; fi
+  [ "$code" -eq "$3" ] || { echo "FAIL: $1: exit $code, expected $3"; exit 1; }
+}
+
 # 1. Ctrl-C (SIGINT) with -o FILE.
 errfile=$d/int.err start "$d/out.jsonl.partial" 40 "$bin" "${args[@]}" -o "$d/out.jsonl" --summary "$d/summary.json"
-kill -INT "$pid"
-set +e
-wait "$pid" 2> /dev/null
-code=$?
-set -e
-[ "$code" -eq 130 ] || { echo "FAIL: SIGINT: exit $code, expected 130"; exit 1; }
+signal_and_expect SIGINT INT 130
 [ ! -e "$d/out.jsonl" ] || { echo "FAIL: an interrupted run wrote out.jsonl"; exit 1; }
 cat "$d/int.err"
 grep -q "stopping: finishing the documents in progress (press Ctrl-C again to stop at once)" "$d/int.err"
@@ -88,12 +95,7 @@ cmp "$d/full.jsonl" "$d/out.jsonl" || { echo "FAIL: interrupted + resumed differ
 
 # 2. SIGTERM, results to standard output: whole lines, exit 143.
 start "$d/stdout.jsonl" 40 sh -c 'exec "$0" "$@" > "'"$d"'/stdout.jsonl" 2> /dev/null' "$bin" "${args[@]}"
-kill -TERM "$pid"
-set +e
-wait "$pid" 2> /dev/null
-code=$?
-set -e
-[ "$code" -eq 143 ] || { echo "FAIL: SIGTERM: exit $code, expected 143"; exit 1; }
+signal_and_expect SIGTERM TERM 143
 n=$(complete_lines "$d/stdout.jsonl")
 echo "SIGTERM: standard output holds $n complete records"
 head -n "$n" "$d/full.jsonl" | cmp - "$d/stdout.jsonl" || { echo "FAIL: stdout is not a prefix of the full run"; exit 1; }
@@ -117,13 +119,7 @@ done
 sleep 1
 kill -INT "$pid"
 for _ in $(seq 1 100); do grep -q "stopping" "$d/twice.err" && break; sleep 0.05; done
-kill -INT "$pid"
-set +e
-wait "$pid" 2> /dev/null
-code=$?
-set -e
-cat "$d/twice.err"
-[ "$code" -eq 130 ] || { echo "FAIL: double SIGINT: exit $code, expected 130"; exit 1; }
+signal_and_expect "double SIGINT" INT 130 "$d/twice.err"
 [ ! -e "$d/twice.jsonl" ] || { echo "FAIL: twice.jsonl written"; exit 1; }
 [ ! -s "$d/twice.jsonl.partial" ] || { echo "FAIL: the second Ctrl-C waited for the big document"; exit 1; }
 echo "double SIGINT: stopped at once, nothing written"
