@@ -423,7 +423,8 @@ class Compiler {
              "near-duplicates";
     }
     if (shown == "unless") {
-      return "the rule's and the pack's `unless` patterns, combined into one regex, compile to more than the " +
+      return "the `unless` patterns (a rule's own, or its pack's), combined into one regex, compile to more "
+             "than the " +
              budget + ": shorten them, or give the long vetoes to the rules that need them only";
     }
     std::string head = shown.size() > 80 ? shown.substr(0, 77) + "..." : shown;
