@@ -4,6 +4,7 @@
 #include "read_html.h"
 
 #include <gumbo.h>
+#include <utf8proc.h>
 
 #include <set>
 #include <string_view>
@@ -265,6 +266,35 @@ bool raw_text(const std::string& name) {
          name == "iframe" || name == "noembed" || name == "noframes";
 }
 
+// gumbo 0.10 can emit invalid UTF-8: a numeric character reference too big
+// for an int (e.g. "&#x99999999999;") overflows into a negative code point
+// that it encodes byte by byte. Each invalid byte becomes U+FFFD, as in
+// normalize, so text and meta are always valid UTF-8 (JSON output needs it).
+std::string replace_invalid_utf8(std::string s) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  size_t i = 0;
+  for (; i < s.size(); ++i) {  // fast path: most text is valid
+    utf8proc_int32_t cp;
+    const utf8proc_ssize_t r = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (r <= 0) break;
+    i += static_cast<size_t>(r) - 1;
+  }
+  if (i == s.size()) return s;
+  std::string out = s.substr(0, i);
+  while (i < s.size()) {
+    utf8proc_int32_t cp;
+    const utf8proc_ssize_t r = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (r <= 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s, i, static_cast<size_t>(r));
+      i += static_cast<size_t>(r);
+    }
+  }
+  return out;
+}
+
 size_t find_ci(std::string_view hay, std::string_view needle, size_t from) {
   for (size_t i = hay.find('<', from); i != std::string_view::npos; i = hay.find('<', i + 1)) {
     if (i + needle.size() > hay.size()) return std::string_view::npos;
@@ -398,9 +428,10 @@ Document html_to_document(std::string_view html, const std::string& source) {
       }
       title = collapse(raw);
     }
-    if (!title.empty()) doc.meta["title"] = title;
-    if (!parts.canonical.empty()) doc.meta["url"] = parts.canonical;
-    else if (!parts.og_url.empty()) doc.meta["url"] = parts.og_url;
+    doc.text = replace_invalid_utf8(std::move(doc.text));
+    if (!title.empty()) doc.meta["title"] = replace_invalid_utf8(std::move(title));
+    if (!parts.canonical.empty()) doc.meta["url"] = replace_invalid_utf8(parts.canonical);
+    else if (!parts.og_url.empty()) doc.meta["url"] = replace_invalid_utf8(parts.og_url);
   } catch (const std::exception& e) {  // allocation failure on a huge page
     doc = Document();
     doc.source = source;

@@ -1,9 +1,9 @@
 // read_html.h: HTML input, parsed with gumbo (an HTML5-conformant parser).
 //
 // Reads: HTML bytes (assumed UTF-8; gumbo replaces invalid bytes with
-// U+FFFD). Writes: Document::text = the page's main text, Document::meta
-// "title" and "url". Offsets of evidence then index this extracted text, not
-// the HTML file.
+// U+FFFD, and the reader any invalid bytes gumbo itself emits). Writes:
+// Document::text = the page's main text, Document::meta "title" and "url".
+// Offsets of evidence then index this extracted text, not the HTML file.
 //
 // Main text: the <article> with the most text, else the <main> with the most
 // text, else <body>. Dropped with everything inside: head, script, style,

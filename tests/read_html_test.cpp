@@ -95,6 +95,23 @@ TEST(Html, EmptyBrokenAndDeepPagesNeverThrow) {
   EXPECT_NE(missing.error.find("/nonexistent/page.html"), std::string::npos);
 }
 
+// gumbo turns a numeric reference too big for an int into invalid bytes
+// (found by fuzz_html); the reader replaces them, so JSON output never fails.
+TEST(Html, HugeCharacterReferencesGiveValidUtf8) {
+  const std::string page =
+      "<html><head><title>T &#x99999999999999999; t</title>"
+      "<link rel=canonical href=\"https://x.example/&#xEEEEEEEEEEEEEEEE;\"></head>"
+      "<body><p>before &#xEEEEEEEEEEEEEEEEEEEEEEEEEEEE; after &#99999999999999999999; end</p></body></html>";
+  Document doc = html_to_document(page, "huge.html");
+  ASSERT_TRUE(doc.error.empty()) << doc.error;
+  // nlohmann's dump throws on invalid UTF-8: it is the check.
+  EXPECT_NO_THROW((void)nlohmann::json(doc.text).dump());
+  EXPECT_NE(doc.text.find("before "), std::string::npos);
+  EXPECT_NE(doc.text.find(" end"), std::string::npos);
+  ASSERT_TRUE(doc.meta.contains("title") && doc.meta.contains("url"));
+  EXPECT_NO_THROW((void)doc.meta.dump());
+}
+
 // Tags with rule, technique and evidence text (offsets differ between the
 // two inputs; each must index its own text).
 std::set<std::tuple<std::string, std::string, std::string>> tags_of(const Document& doc) {
