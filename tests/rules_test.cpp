@@ -136,6 +136,36 @@ TEST(Rules, ListsExpandInPhrasesIncludingNestedLists) {
   EXPECT_FALSE(RE2::PartialMatch("imposing asparagus", *r.trigger));
 }
 
+// Items are ordered so that phrases sharing a beginning sit side by side
+// (RE2 factors the shared part: smaller programs) while an item still comes
+// before its own prefixes: where both match, the longer is the evidence.
+TEST(Rules, ListItemsPreferTheLongerOfTwoMatchingAtOnePlace) {
+  std::vector<Issue> issues;
+  std::string dir = ::testing::TempDir() + "/list_order";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/p.json");
+    f << R"({"pack": "p", "version": "1",
+          "lists": {"claims": ["posing", "claimed to be", "pose", "posing online as", "claimed"],
+                    "more": ["{claims}", "claimed to be run by", "po"]},
+          "rules": [{"id": "p.claim", "techniques": ["T0143.003"], "note": "n",
+          "phrases": ["{more}"], "examples": {"match": ["x"], "no_match": ["y"]}}]})";
+  }
+  auto set = testing::load_or_die(dir, nullptr, &issues);
+  ASSERT_FALSE(has_errors(issues));
+  const RE2& re = *set->rules()[0].trigger;
+  for (const auto& [text, evidence] : std::vector<std::pair<std::string, std::string>>{
+           {"they were posing online as voters", "posing online as"},
+           {"a site claimed to be run by locals", "claimed to be run by"},
+           {"a site claimed to be local", "claimed to be"},
+           {"it claimed nothing", "claimed"},
+           {"a po box", "po"}}) {
+    re2::StringPiece found;
+    ASSERT_TRUE(RE2::PartialMatch(text, "(" + re.pattern() + ")", &found)) << text;
+    EXPECT_EQ(std::string(found), evidence) << text;
+  }
+}
+
 TEST(Rules, PhraseHyphenMatchesSpaceOrNothing) {
   std::vector<Issue> issues;
   std::string dir = ::testing::TempDir() + "/hyphen";
