@@ -71,8 +71,8 @@ bool is_word_byte(char c) {
   return std::isalnum(u) || c == '_' || u >= 0x80;
 }
 
-// Lists: name -> regex alternatives (longest first), each bounded by \b.
-// A list's phrases, in match-preference order: (normalized phrase, regex).
+// Lists: name -> its phrases in match-preference order (collect_lists), as
+// (normalized phrase, regex bounded by \b).
 using Lists = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
 
 // The offset of the ']' closing the character class that opens at s[open]
