@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "regex_factor.h"
+
 namespace ttptag {
 
 LazyRE2::LazyRE2(std::unique_ptr<RE2> compiled)
@@ -10,7 +12,7 @@ LazyRE2::LazyRE2(std::unique_ptr<RE2> compiled)
 LazyRE2::~LazyRE2() { delete re_.load(); }
 
 const RE2& LazyRE2::compile() const {
-  auto re = std::make_unique<RE2>(pattern_, options_);
+  auto re = std::make_unique<RE2>(factor_alternations(pattern_), options_);
   if (!re->ok()) {
     std::fprintf(stderr, "ttptag: a rule regex does not compile (%s); it will match nothing: %.200s\n",
                  re->error().c_str(), pattern_.c_str());

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "regex_factor.h"
+
 namespace ttptag {
 
 namespace {
@@ -986,7 +988,7 @@ const RE2& Prefilter::alternative(size_t rule, size_t a) const {
   if (t.alternatives.size() == 1) return *t.whole;
   std::atomic<const RE2*>& slot = alternatives_[first_alternative_[rule] + a];
   if (const RE2* re = slot.load(std::memory_order_acquire)) return *re;
-  auto re = std::make_unique<RE2>("(?:" + t.alternatives[a] + ")", t.whole->options());
+  auto re = std::make_unique<RE2>("(?:" + factor_alternations(t.alternatives[a]) + ")", t.whole->options());
   // It compiled inside the whole trigger, so it compiles alone.
   const RE2* expected = nullptr;
   if (slot.compare_exchange_strong(expected, re.get(), std::memory_order_acq_rel)) return *re.release();

@@ -17,6 +17,7 @@
 
 #include "normalize.h"
 #include "prefilter.h"
+#include "regex_factor.h"
 
 namespace ttptag {
 
@@ -74,24 +75,6 @@ bool is_word_byte(char c) {
 // Lists: name -> its phrases in match-preference order (collect_lists), as
 // (normalized phrase, regex bounded by \b).
 using Lists = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
-
-// The offset of the ']' closing the character class that opens at s[open]
-// (escapes, a leading ']' and [:name:] inside it skipped), or s.size().
-size_t class_end(const std::string& s, size_t open) {
-  size_t j = open + 1;
-  if (j < s.size() && s[j] == '^') ++j;
-  if (j < s.size() && s[j] == ']') ++j;  // a leading ] is a literal
-  while (j < s.size() && s[j] != ']') {
-    if (s[j] == '\\') {
-      j += 2;
-    } else if (s.compare(j, 2, "[:") == 0 && s.find(":]", j) != std::string::npos) {
-      j = s.find(":]", j) + 2;
-    } else {
-      ++j;
-    }
-  }
-  return std::min(j, s.size());
-}
 
 // How many copies of each list placeholder "(?:{name})" in a skeleton
 // the compiled program holds: a counted repetition x{n,m} compiles x m
