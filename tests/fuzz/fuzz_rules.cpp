@@ -5,8 +5,10 @@
 // file as `ttptag rules lint` and `tag --rules` do. Loading must never
 // crash or throw, whatever the pack: every problem is an Issue with a file,
 // a code and a message. When the pack loads without errors, a short text
-// plus the pack's own examples are tagged: the RE2::Set matcher must give
-// exactly what the naive matcher gives (match.h), every match a non-empty
+// plus the pack's own examples are tagged: the prefiltered matcher must give
+// exactly what the naive matcher gives (match.h), and what the naive matcher
+// gives on the pack compiled at once (compile_now: regexes as written, not
+// rewritten by factor_alternations), every match a non-empty
 // span inside its sentence, every evidence span inside the text and equal
 // to its bytes; then the examples run as `rules test` runs them.
 #include <cstddef>
@@ -41,16 +43,20 @@ bool same(const std::vector<Match>& a, const std::vector<Match>& b) {
   return true;
 }
 
-void tag_and_check(const RuleSet& rules, const std::string& text) {
+void tag_and_check(const RuleSet& rules, const RuleSet& compiled_now, const std::string& text) {
   Document doc;
   doc.text = text;
   normalize(doc);
   segment(doc);
   match(rules, doc);
-  Document naive = doc;
+  Document naive = doc, as_written = doc;
   match_naive(rules, naive);
-  FUZZ_CHECK_MSG(same(doc.matches, naive.matches), "Set and naive matchers disagree on \"" + show(text) + "\"");
+  FUZZ_CHECK_MSG(same(doc.matches, naive.matches), "prefiltered and naive matchers disagree on \"" + show(text) + "\"");
   FUZZ_CHECK(doc.suppressed.size() == naive.suppressed.size());
+  match_naive(compiled_now, as_written);
+  FUZZ_CHECK_MSG(same(doc.matches, as_written.matches),
+                 "factored and as-written regexes disagree on \"" + show(text) + "\"");
+  FUZZ_CHECK(doc.suppressed.size() == as_written.suppressed.size());
   for (const auto& m : doc.matches) {
     FUZZ_CHECK(m.rule < rules.rules().size() && m.sentence < doc.sentences.size());
     const Sentence& s = doc.sentences[m.sentence];
@@ -85,21 +91,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The lazy load (the default, regexes compiled on first use) must find
   // exactly the problems that compiling every regex at once finds.
-  {
-    LoadOptions now;
-    now.compile_now = true;
-    std::vector<Issue> now_issues;
-    (void)RuleSet::load(path, now, &now_issues);
-    std::multiset<std::string> lazy_codes, now_codes;
-    for (const auto& i : issues) lazy_codes.insert(i.rule + " " + i.code);
-    for (const auto& i : now_issues) now_codes.insert(i.rule + " " + i.code);
-    FUZZ_CHECK_MSG(lazy_codes == now_codes, "the lazy load and compile_now report different problems");
-  }
+  LoadOptions now;
+  now.compile_now = true;
+  std::vector<Issue> now_issues;
+  const std::unique_ptr<RuleSet> compiled_now = RuleSet::load(path, now, &now_issues);
+  std::multiset<std::string> lazy_codes, now_codes;
+  for (const auto& i : issues) lazy_codes.insert(i.rule + " " + i.code);
+  for (const auto& i : now_issues) now_codes.insert(i.rule + " " + i.code);
+  FUZZ_CHECK_MSG(lazy_codes == now_codes, "the lazy load and compile_now report different problems");
   if (has_errors(issues)) return 0;
-  tag_and_check(*rules, kText);
+  tag_and_check(*rules, *compiled_now, kText);
   for (const auto& rule : rules->rules()) {
-    for (const auto& ex : rule.match_examples) tag_and_check(*rules, ex);
-    for (const auto& ex : rule.no_match_examples) tag_and_check(*rules, ex);
+    for (const auto& ex : rule.match_examples) tag_and_check(*rules, *compiled_now, ex);
+    for (const auto& ex : rule.no_match_examples) tag_and_check(*rules, *compiled_now, ex);
   }
   (void)run_examples(*rules);
   return 0;
