@@ -36,6 +36,15 @@ TEST(RegexFactor, LeavesGroupsItCannotProveEquivalent) {
        }) {
     EXPECT_EQ(factor_alternations(kept), kept);
   }
+  // Why \s+ must not end a branch: merged, the two branches below would
+  // try every length of the white space for the first branch before the
+  // second, and find another match.
+  const std::string text = "a  b c";
+  std::string as_written, merged;
+  ASSERT_TRUE(RE2::PartialMatch(text, R"((?:a\s+|a\s+b)(\s\w*))", &as_written));
+  ASSERT_TRUE(RE2::PartialMatch(text, R"(a\s+(?:|b)(\s\w*))", &merged));
+  EXPECT_EQ(as_written, " b");
+  EXPECT_EQ(merged, " c");
   // Multi-byte characters stay whole (RE2 rejects a pattern that splits one).
   EXPECT_EQ(factor_alternations("(?:\xC3\xA9t\xC3\xA9|\xC3\xA9ta)"), "(?:\xC3\xA9t(?:\xC3\xA9|a))");
   EXPECT_EQ(factor_alternations("(?:\xC3\xA9|\xC3\xA8)"), "(?:\xC3\xA9|\xC3\xA8)");
