@@ -134,7 +134,7 @@ for factor in 1 4 16; do
     [ -d "$rules" ] || python3 "$here/gen_rules.py" --factor "$factor" --out "$rules" --rules "$TTPTAG_RULES" >&2
   fi
   "$bin" bench "${sweep_in[@]}" --rules "$rules" --json > "$WORK/sweep-$factor.json"
-  json_get "$WORK/sweep-$factor.json" "f\"{$factor}x: {j['rules']} rules, start-up {j['startup_ms']:.0f} ms, pipeline {j['pipeline_s']:.2f} s ({j['pipeline_mb_s']:.1f} MB/s), match {j['stages_s']['match']:.2f} s, bare Set {j['set_scan_s']:.2f} s\""
+  json_get "$WORK/sweep-$factor.json" "f\"{$factor}x: {j['rules']} rules, start-up {j['startup_ms']:.0f} ms, pipeline {j['pipeline_s']:.2f} s ({j['pipeline_mb_s']:.1f} MB/s), match {j['stages_s']['match']:.2f} s, bare Set {j['set_scan_s']:.2f} s ({j.get('sets', 1)} Set{'' if j.get('sets', 1) == 1 else 's'})\""
   put "sweep${factor}_s" "$(json_get "$WORK/sweep-$factor.json" "j['pipeline_s']")"
 done
 

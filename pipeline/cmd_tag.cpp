@@ -484,7 +484,8 @@ int run_bench(const BenchOptions& opts) {
       {"pipeline_mb_s", mbps(st.pipeline())},
       {"set_scan_mb_s", mbps(st.set_scan)},
       {"pipeline_vs_set", st.pipeline() > 0 ? st.set_scan / st.pipeline() : 0.0},
-      {"cold_pipeline_s", st.cold_pipeline}, {"cold_set_scan_s", st.cold_set_scan}, {"set_compile_s", st.set_compile}};
+      {"cold_pipeline_s", st.cold_pipeline}, {"cold_set_scan_s", st.cold_set_scan}, {"set_compile_s", st.set_compile},
+      {"sets", st.set_count}};
 
   // Whole batches (run_batch, JSONL written to a counting sink), per --jobs.
   nlohmann::json batches = nlohmann::json::array();
@@ -518,8 +519,8 @@ int run_bench(const BenchOptions& opts) {
               "pipeline/set throughput = %.0f%%\n",
               st.pipeline(), mbps(st.pipeline()), st.set_scan, mbps(st.set_scan),
               100.0 * out["pipeline_vs_set"].get<double>());
-  std::printf("(warm pass, thread CPU time; first, cold pass: pipeline %.2f s, Set scan %.2f s; Set compile %.2f s)\n",
-              st.cold_pipeline, st.cold_set_scan, st.set_compile);
+  std::printf("(warm pass, thread CPU time; first, cold pass: pipeline %.2f s, Set scan %.2f s; Set compile %.2f s, %zu Set%s)\n",
+              st.cold_pipeline, st.cold_set_scan, st.set_compile, st.set_count, st.set_count == 1 ? "" : "s");
   for (const auto& b : batches) {
     std::printf("batch --jobs %zu: %.2f s, %.1f MB/s, x%.2f of the first\n", b["jobs"].get<size_t>(),
                 b["s"].get<double>(), b["mb_s"].get<double>(), b["speedup"].get<double>());

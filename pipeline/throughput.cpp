@@ -1,5 +1,6 @@
 #include "throughput.h"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -35,7 +36,7 @@ double since(Clock::time_point& t) {
 }
 
 // One pass over the inputs; `warm` selects where the times go.
-void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const RE2::Set& set,
+void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const TriggerSets& sets,
               bool warm, StageTimes* st) {
   CountingBuf buf;
   std::ostream sink(&buf);
@@ -65,10 +66,7 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
     pass.sentences += doc.sentences.size();
     // The engine's limit: the Set of all triggers over the same sentences, nothing else.
     t = Clock::now();
-    for (const auto& s : doc.sentences) {
-      hits.clear();
-      set.Match(re2::StringPiece(doc.norm.text.data() + s.begin, s.end - s.begin), &hits);
-    }
+    for (const auto& s : doc.sentences) sets.match(std::string_view(doc.norm.text).substr(s.begin, s.end - s.begin), &hits);
     pass.set_scan += since(t);
   };
 
@@ -96,8 +94,10 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
   }
   if (warm) {
     const double compile = st->set_compile, cold_pipeline = st->cold_pipeline, cold_set = st->cold_set_scan;
+    const size_t set_count = st->set_count;
     *st = pass;
     st->set_compile = compile;
+    st->set_count = set_count;
     st->cold_pipeline = cold_pipeline;
     st->cold_set_scan = cold_set;
   } else {
@@ -108,33 +108,66 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
 
 }  // namespace
 
-std::unique_ptr<RE2::Set> compile_trigger_set(const RuleSet& rules, std::string* error) {
+void TriggerSets::match(std::string_view text, std::vector<int>* hits) const {
+  hits->clear();
+  std::vector<int> part;
+  for (size_t k = 0; k < sets.size(); ++k) {
+    part.clear();
+    sets[k]->Match(re2::StringPiece(text.data(), text.size()), &part);
+    for (const int i : part) hits->push_back(first_rule[k] + i);
+  }
+}
+
+namespace {
+
+// Sets for rules [begin, end), appended to *out: one if it compiles, else halves.
+bool add_trigger_sets(const RuleSet& rules, size_t begin, size_t end, size_t max_rules, TriggerSets* out,
+                      std::string* error) {
   RE2::Options o;
   o.set_log_errors(false);
   o.set_max_mem(int64_t{512} << 20);  // the budget RuleSet gave it
   auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-  for (const auto& rule : rules.rules()) {
-    if (set->Add(rule.trigger->pattern(), error) < 0) return nullptr;
+  for (size_t r = begin; r < end; ++r) {
+    if (set->Add(rules.rules()[r].trigger->pattern(), error) < 0) return false;
   }
-  if (!set->Compile()) {
-    if (error) *error = "the Set of all triggers exceeds RE2's 512 MiB budget";
-    return nullptr;
+  if (end - begin <= max_rules && set->Compile()) {
+    out->sets.push_back(std::move(set));
+    out->first_rule.push_back(static_cast<int>(begin));
+    return true;
   }
-  return set;
+  if (end - begin == 1) {
+    if (error) *error = "rule " + rules.rules()[begin].id + ": its trigger does not compile as a Set";
+    return false;
+  }
+  const size_t middle = begin + (end - begin) / 2;
+  return add_trigger_sets(rules, begin, middle, max_rules, out, error) &&
+         add_trigger_sets(rules, middle, end, max_rules, out, error);
+}
+
+}  // namespace
+
+TriggerSets compile_trigger_sets(const RuleSet& rules, std::string* error, size_t max_rules_per_set) {
+  TriggerSets sets;
+  if (!rules.rules().empty() &&
+      !add_trigger_sets(rules, 0, rules.rules().size(), std::max<size_t>(max_rules_per_set, 1), &sets, error)) {
+    return {};
+  }
+  return sets;
 }
 
 StageTimes profile_stages(const InputList& inputs, const ReadOptions& read, const Tagger& tagger) {
   StageTimes st;
   auto t = Clock::now();
   std::string error;
-  auto set = compile_trigger_set(tagger.rules(), &error);
+  const TriggerSets sets = compile_trigger_sets(tagger.rules(), &error);
   st.set_compile = since(t);
-  if (!set) {
+  st.set_count = sets.sets.size();
+  if (sets.sets.empty()) {
     std::cerr << "ttptag bench: " << error << '\n';
     return st;
   }
-  one_pass(inputs, read, tagger, *set, /*warm=*/false, &st);
-  one_pass(inputs, read, tagger, *set, /*warm=*/true, &st);
+  one_pass(inputs, read, tagger, sets, /*warm=*/false, &st);
+  one_pass(inputs, read, tagger, sets, /*warm=*/true, &st);
   return st;
 }
 

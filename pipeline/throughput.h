@@ -3,7 +3,7 @@
 // profile_stages() runs every stage on one thread, one document at a time,
 // timing each (read, normalize, segment, match, aggregate, write JSONL to
 // memory), and after each document times a bare RE2::Set scan of the same
-// sentences with a Set of every rule's trigger (compile_trigger_set): the
+// sentences with a Set of every rule's trigger (compile_trigger_sets): the
 // one pass that answers "which rules fire in this sentence" with nothing
 // else, the engine's limit. match() does not use that Set (it uses the
 // rule set's prefilter, prefilter.h), so it is built here for the
@@ -21,9 +21,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <streambuf>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <re2/set.h>
 
@@ -59,12 +62,24 @@ struct StageTimes {
   // Cold (first) pass, seconds: the whole pipeline, and the Set scan.
   double cold_pipeline = 0, cold_set_scan = 0;
   double set_compile = 0;  // compiling the Set of all triggers
+  size_t set_count = 0;    // Sets it took (compile_trigger_sets)
   double pipeline() const { return read + normalize + segment + match + aggregate + write; }
 };
 
-// A RE2::Set of every rule's trigger, entry i = rule i (what match() used
-// before the prefilter). nullptr with *error if it does not compile.
-std::unique_ptr<RE2::Set> compile_trigger_set(const RuleSet& rules, std::string* error);
+// Every rule's trigger in RE2::Sets (what match() used before the
+// prefilter): one Set when RE2 compiles it. A pack too large for one is
+// split in halves until each part compiles: RE2 gives up simplifying a
+// regex of more than about a million nodes, as the Set of the 16x
+// synthetic pack is (bench/gen_rules.py), whatever the memory budget.
+struct TriggerSets {
+  std::vector<std::unique_ptr<RE2::Set>> sets;
+  std::vector<int> first_rule;  // per Set: the rule its entry 0 is
+  // Sets *hits to the rules whose trigger matches in `text`.
+  void match(std::string_view text, std::vector<int>* hits) const;
+};
+// Empty, with *error, if a trigger alone does not compile. Sets hold at
+// most `max_rules_per_set` triggers (tests use it to split small packs).
+TriggerSets compile_trigger_sets(const RuleSet& rules, std::string* error, size_t max_rules_per_set = SIZE_MAX);
 
 // Every input of `inputs` (files, folders already expanded, JSONL files),
 // twice (see above).
