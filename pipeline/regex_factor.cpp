@@ -105,7 +105,9 @@ std::optional<std::vector<std::string_view>> plain_tokens(std::string_view branc
 using Branch = std::vector<std::string_view>;
 
 // The alternation of branches[begin, end), each from token `depth` on, with
-// runs of neighbours that share their next token merged.
+// runs of neighbours that share their next token merged. Tokens every
+// branch of a run shares are written in a loop, so recursion goes one
+// level per fork, not per token (a phrase may be thousands of tokens).
 void write_trie(const std::vector<Branch>& branches, size_t begin, size_t end, size_t depth, std::string* out) {
   std::vector<std::pair<size_t, size_t>> runs;
   for (size_t i = begin; i < end;) {
@@ -120,10 +122,18 @@ void write_trie(const std::vector<Branch>& branches, size_t begin, size_t end, s
   if (group) *out += "(?:";
   for (size_t r = 0; r < runs.size(); ++r) {
     if (r) *out += '|';
-    auto [i, j] = runs[r];
-    if (depth >= branches[i].size()) continue;  // the branch ends here: an empty alternative
-    *out += branches[i][depth];
-    write_trie(branches, i, j, depth + 1, out);
+    const size_t i = runs[r].first, j = runs[r].second;  // not a structured binding: the lambda captures them
+    size_t d = depth;
+    auto shared = [&] {
+      for (size_t k = i; k < j; ++k) {
+        if (d >= branches[k].size() || branches[k][d] != branches[i][d]) return false;
+      }
+      return true;
+    };
+    while (shared()) *out += branches[i][d++];
+    // Past the shared tokens the run forks, or its one branch has ended (an
+    // empty alternative where it ends at `depth`).
+    if (j - i > 1) write_trie(branches, i, j, d, out);
   }
   if (group) *out += ')';
 }
@@ -162,8 +172,8 @@ std::string factor_alternations(std::string_view p) {
       const size_t end = std::min(class_end(p, i) + 1, p.size());
       out.append(p.substr(i, end - i));
       i = end;
-    } else if (p.compare(i, 3, "(?:") == 0 && group_end(p, i) != std::string_view::npos) {
-      const size_t close = group_end(p, i);
+    } else if (const size_t close = p.compare(i, 3, "(?:") == 0 ? group_end(p, i) : std::string_view::npos;
+               close != std::string_view::npos) {
       out += "(?:";
       out += factor_group(factor_alternations(p.substr(i + 3, close - i - 3)));
       out += ')';
