@@ -272,26 +272,21 @@ bool raw_text(const std::string& name) {
 // normalize, so text and meta are always valid UTF-8 (JSON output needs it).
 std::string replace_invalid_utf8(std::string s) {
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  size_t i = 0;
-  for (; i < s.size(); ++i) {  // fast path: most text is valid
+  std::string out;   // built only once an invalid byte shows up
+  size_t copied = 0;  // s[0, copied) is in out
+  for (size_t i = 0; i < s.size();) {
     utf8proc_int32_t cp;
     const utf8proc_ssize_t r = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-    if (r <= 0) break;
-    i += static_cast<size_t>(r) - 1;
-  }
-  if (i == s.size()) return s;
-  std::string out = s.substr(0, i);
-  while (i < s.size()) {
-    utf8proc_int32_t cp;
-    const utf8proc_ssize_t r = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-    if (r <= 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(s, i, static_cast<size_t>(r));
+    if (r > 0) {
       i += static_cast<size_t>(r);
+      continue;
     }
+    out.append(s, copied, i - copied);
+    out += "\xEF\xBF\xBD";
+    copied = ++i;
   }
+  if (copied == 0) return s;
+  out.append(s, copied);
   return out;
 }
 
