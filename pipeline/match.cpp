@@ -75,8 +75,8 @@ std::vector<std::pair<size_t, size_t>> trigger_spans(const Prefilter& pf, const 
 
 // The first pair of a/b spans (in the order find_all gives them, a first)
 // within `words` words of each other; returns false if none. Word counts
-// come from a prefix sum, and for each a only the b spans that can be near
-// it are tried: with every pair counted from the text, a document-scope
+// come from one sweep over the text, and for each a only the b spans that
+// can be near it are tried: with every pair counted from the text, a document-scope
 // `near` over a long document was cubic (a 1 MB document took 34 s).
 bool near_holds(const Near& n, std::string_view scope_text, std::pair<size_t, size_t>* span) {
   auto as = find_all(*n.a, scope_text);
@@ -116,7 +116,8 @@ bool near_holds(const Near& n, std::string_view scope_text, std::pair<size_t, si
   for (const auto& a : as) {
     // b spans ending more than `limit` + 1 words before a cannot be near it
     // (b is sorted and non-overlapping, so their ends increase).
-    const uint32_t floor = starts(a.first) > limit + 1 ? static_cast<uint32_t>(starts(a.first) - limit - 1) : 0;
+    const uint32_t before_a = starts(a.first);
+    const uint32_t floor = before_a > limit + 1 ? static_cast<uint32_t>(before_a - limit - 1) : 0;
     auto b = std::lower_bound(bs.begin(), bs.end(), floor,
                               [&](const std::pair<size_t, size_t>& x, uint32_t w) { return starts(x.second) < w; });
     for (; b != bs.end(); ++b) {
