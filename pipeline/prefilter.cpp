@@ -94,6 +94,32 @@ bool is_word(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+// White space as the scan sees it: the atoms are found in the text with
+// every run of these bytes written as one ' ' (scan_text()), so "\s+" and a
+// list phrase's "posing\s+as" are exact strings ("posing as"), not two
+// words. Collapsing only joins non-word bytes, so \b checks are unchanged,
+// and a string collapsed lies in the text collapsed wherever it lies in the
+// text: atoms stay necessary.
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+// s with each run of white space written as one ' '.
+std::string collapse_space(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (!is_space(c)) {
+      out += c;
+    } else if (out.empty() || out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  return out;
+}
+
+bool all_space(const std::vector<std::string>& strs) {
+  return std::all_of(strs.begin(), strs.end(), [](const std::string& x) { return x == " "; });
+}
+
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -107,7 +133,8 @@ constexpr std::string_view kCommonWords[] = {
     "than", "they", "will", "would", "can", "into", "about", "after", "over", "other", "such", "some",
     "all", "one", "two", "new", "what", "when", "where", "how", "there", "these", "those", "them",
     "then", "only", "just", "like", "many", "most", "out", "off", "may", "could", "should", "any",
-    "each", "per", "you", "she", "him"};
+    "each", "per", "you", "she", "him", "a", "i", "of", "to", "in", "on", "by", "at", "is", "it", "be", "or",
+    "an", "as", "we", "he", "if", "so", "no", "up", "do", "us", "my", "me"};
 
 }  // namespace
 
@@ -235,6 +262,7 @@ class PrefilterBuilder {
     for (char c : s) {
       if (c != kBoundary) text += c;
     }
+    text = collapse_space(text);
     // Too short or too common to select: "always present" (a weaker
     // condition, so still a necessary one).
     if (text.empty() || Prefilter::atom_frequency(text, lb, rb) >= kCommon) return kTrue;
@@ -332,6 +360,47 @@ class PrefilterBuilder {
     return make(Node::kOr, kids);
   }
 
+  // Whether an exact string is too short or common to be an atom.
+  static bool weak(const std::string& s) {
+    std::string text;
+    for (char c : s) {
+      if (c != kBoundary) text += c;
+    }
+    const bool lb = !s.empty() && s.front() == kBoundary;
+    const bool rb = !s.empty() && s.back() == kBoundary;
+    return text.empty() || Prefilter::atom_frequency(text, lb, rb) >= kCommon;
+  }
+  // Whether tree() of these exact strings would be no condition.
+  static bool weak(const std::vector<std::string>& strs) {
+    return std::any_of(strs.begin(), strs.end(), [](const std::string& s) { return weak(s); });
+  }
+
+  int exact_tree(std::vector<std::string> strs) {
+    Info i;
+    i.exact = true;
+    i.strs = std::move(strs);
+    return tree(i);
+  }
+
+  // The condition of a then b, where one side has a weak string and would
+  // add no condition alone ("ad" in "(?:ad|ads) (?:network|platform)"):
+  // that side's weak strings are crossed with the other side ("ad network"),
+  // its other strings stay a condition beside the other side's. Crossing
+  // every string instead doubles the bundled rules' atoms.
+  int cross_weak(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    const bool split_a = weak(a);
+    const auto& split = split_a ? a : b;
+    std::vector<std::string> weak_strs, strong_strs;
+    for (const auto& s : split) (weak(s) ? weak_strs : strong_strs).push_back(s);
+    std::vector<int> kids;
+    kids.push_back(exact_tree(split_a ? cross(weak_strs, b) : cross(a, weak_strs)));
+    if (!strong_strs.empty()) {
+      kids.push_back(split_a ? make(Node::kAnd, {exact_tree(strong_strs), exact_tree(b)})
+                             : make(Node::kAnd, {exact_tree(a), exact_tree(strong_strs)}));
+    }
+    return make(Node::kOr, kids);
+  }
+
   Info from_tree(int t) {
     Info i;
     i.tree = t;
@@ -354,6 +423,10 @@ class PrefilterBuilder {
         // Crossing with one string (a literal, a \b) never multiplies.
         if (product <= kMaxCross || (product <= kMaxExact && (run.size() == 1 || it.strs.size() == 1))) {
           run = cross(run, it.strs);
+        } else if (product <= kMaxExact && (weak(run) || weak(it.strs))) {
+          all_exact = false;
+          kids.push_back(cross_weak(run, it.strs));
+          run = {""};
         } else {
           all_exact = false;
           flush();
@@ -397,6 +470,10 @@ class PrefilterBuilder {
   }
 
   Info repeat(Info x, int min, int max) {  // max < 0: unbounded
+    if (x.exact && all_space(x.strs)) {  // a run of white space is one ' ' to the scan
+      if (min == 0) x.strs = {"", " "};
+      return x;
+    }
     if (min == 0) {
       if (x.exact && max == 1 && x.strs.size() + 1 <= kMaxExact) {
         x.strs.push_back("");
@@ -643,7 +720,10 @@ class PrefilterBuilder {
       case 'B': case 'A': case 'z':
         ++pos_;
         return Info::empty();  // zero width
-      case 'd': case 'D': case 's': case 'S': case 'w': case 'W': case 'C':
+      case 's':
+        ++pos_;
+        return Info::literal(" ");
+      case 'd': case 'D': case 'S': case 'w': case 'W': case 'C':
         ++pos_;
         return Info::any();
       case 'p': case 'P':
@@ -661,7 +741,7 @@ class PrefilterBuilder {
         break;
     }
     std::string lit;
-    if (escaped_literal(&lit)) return Info::literal(lit);
+    if (escaped_literal(&lit)) return Info::literal(lit.size() == 1 && is_space(lit[0]) ? " " : lit);
     throw Unsupported(std::string("escape \\") + c);
   }
 
@@ -699,7 +779,12 @@ class PrefilterBuilder {
           complex = true;
           continue;
         }
-        if (!escaped_literal(&lo)) {  // \d \s \w ... inside the class
+        if (peek() == 's') {  // white space: one ' ' to the scan
+          ++pos_;
+          members.push_back(" ");
+          continue;
+        }
+        if (!escaped_literal(&lo)) {  // \d \w ... inside the class
           if (!more()) throw Unsupported("trailing \\");
           ++pos_;
           complex = true;
@@ -732,6 +817,9 @@ class PrefilterBuilder {
     if (negated || complex || members.empty() || members.size() > kMaxClassChars) return Info::any();
     Info i;
     i.exact = true;
+    for (auto& m : members) {
+      if (m.size() == 1 && is_space(m[0])) m = " ";
+    }
     i.strs = std::move(members);
     sort_unique(&i.strs);
     return i;
@@ -750,8 +838,10 @@ class PrefilterBuilder {
         return Info::empty();
       case '*': case '+': case '?':
         throw Unsupported("repeat without operand");
-      default:
-        return Info::literal(rune());
+      default: {
+        std::string r = rune();
+        return Info::literal(r.size() == 1 && is_space(r[0]) ? " " : r);
+      }
     }
   }
 
@@ -770,6 +860,12 @@ double Prefilter::atom_frequency(const std::string& atom, bool left_boundary, bo
   for (char c : atom) {
     if (is_word(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) core += c;
   }
+  // A white space or punctuation end bounds the word as \b does ("\bx " is
+  // the word x).
+  left_boundary = left_boundary || (!atom.empty() && !is_word(static_cast<unsigned char>(atom.front())) &&
+                                    static_cast<unsigned char>(atom.front()) < 0x80);
+  right_boundary = right_boundary || (!atom.empty() && !is_word(static_cast<unsigned char>(atom.back())) &&
+                                      static_cast<unsigned char>(atom.back()) < 0x80);
   if (core.size() < kMinAtom && !(left_boundary && right_boundary && !core.empty())) return kCommon;
   for (auto w : kCommonWords) {
     if (core == w) return kCommon;
@@ -932,6 +1028,18 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
   }
   auto& atoms = s->level[0];
   atoms.clear();
+  // The atoms are found, and their \b checked, in the text with white
+  // space collapsed (is_space()).
+  std::string& collapsed = s->text;
+  collapsed.clear();
+  for (char c : text) {
+    if (!is_space(c)) {
+      collapsed += c;
+    } else if (collapsed.empty() || collapsed.back() != ' ') {
+      collapsed += ' ';
+    }
+  }
+  text = collapsed;
   ac_->scan(text, [&](int atom, size_t end) {
     for (int id : atom_nodes_[static_cast<size_t>(atom)]) {
       const auto i = static_cast<size_t>(id);

@@ -22,9 +22,12 @@
 // every rule on every sentence.
 //
 // The derivation reads RE2 syntax conservatively. A construct it does not
-// model exactly (\s, \w, ., classes with ranges or escapes, repeats that may
-// be empty) contributes no atom, never a wrong one; atoms too short or too
-// common to select count as always present. An alternative left with no
+// model exactly (\w, ., classes with ranges or escapes, repeats that may be
+// empty) contributes no atom, never a wrong one; atoms too short or too
+// common to select count as always present. White space is modeled: the
+// atoms are found in the text with each run of white space written as one
+// space, so "\s+" is exactly " " and a gazetteer phrase ("posing\s+as") is
+// one atom, not its words. An alternative left with no
 // condition at all, or using syntax the reader does not know (e.g. (?i)),
 // is found by a small RE2::Set of such alternatives instead.
 #pragma once
@@ -60,6 +63,7 @@ struct PrefilterScratch {
   std::vector<uint64_t> mask;           // per rule: alternatives that may occur
   std::vector<int> rules;               // rules with a mask this call
   std::vector<int> set_hits;            // the fallback Set's matches
+  std::string text;                     // the text, white space collapsed
 };
 
 class Prefilter {

@@ -68,6 +68,34 @@ TEST(Prefilter, AlternativesWithoutLiteralsGoToTheFallbackSet) {
   EXPECT_TRUE(r.candidates("nothing").empty());
 }
 
+// A common word crossed with its neighbour still selects: "the" alone is
+// no atom, "the network" is one. Without crossing, any sentence with
+// "network" (or "platform", ...) would wake the rule.
+TEST(Prefilter, CommonWordsAreCrossedWithTheirNeighbours) {
+  Rules r({{"\\b(?:the|a|marketing) (?:platform|platforms|network|networks|tool|tools|system|systems)\\b"}});
+  EXPECT_TRUE(r.candidates("the rail network was closed").empty());
+  EXPECT_EQ(r.candidates("they run a network").count(0), 1u);
+  EXPECT_EQ(r.candidates("a marketing platform").count(0), 1u);
+  // Only the common words are crossed (all would double the atoms): a rare
+  // one stays a condition beside its neighbour.
+  EXPECT_EQ(r.candidates("marketing was hard; the rail network was new").count(0), 1u);
+  EXPECT_TRUE(r.candidates("marketing was hard").empty());
+}
+
+// To the scan, a run of white space is one space: a phrase is one atom
+// ("posing as"), not its words, and a line break or double space between
+// its words still finds it.
+TEST(Prefilter, WhiteSpaceRunsAreOneSpace) {
+  Rules r({{"\\bposing\\s+as\\s+(?:voters|residents)\\b"}, {"\\bad[-\\s]?hoc\\b"}});
+  EXPECT_EQ(r.pf->describe(0), "(\\b\"posing as residents\"\\b | \\b\"posing as voters\"\\b)");
+  EXPECT_TRUE(r.candidates("voters were posing for photos as residents").empty());
+  EXPECT_EQ(r.candidates("posing\n as\t\tvoters").count(0), 1u);
+  EXPECT_EQ(r.candidates("an ad hoc group").count(1), 1u);
+  EXPECT_EQ(r.candidates("an ad-hoc group").count(1), 1u);
+  EXPECT_EQ(r.candidates("an adhoc group").count(1), 1u);
+  EXPECT_TRUE(r.candidates("an ad for a hoc").empty());
+}
+
 // The condition must be necessary: whenever RE2 finds a match, the rule and
 // that alternative are candidates. Patterns exercise the syntax the reader
 // models (and some it must give up on); texts hit and miss them.
@@ -78,7 +106,10 @@ TEST(Prefilter, NeverMissesAMatch) {
       "\\x{e9}t\\x41", "caf\xc3\xa9", "(?s)a.b", "(?:\\w+ ){0,3}voters", "\\bvk\\b|\\bok\\.ru\\b",
       "(?:^| )r/[a-z0-9_]{3,}\\b", "sock-?puppets?", "\\bai[- ]generated\\b", "(?:a|ab)(?:c|bcd)(?:d*)",
       "\\btwitter\\s+\\(now\\s+x\\)", "(?i)MiXeD", "[[:digit:]]+%", "\\pL+ian\\b", "bots?\\b.{0,20}amplif",
-      "(?:(?:deep)?fake|forged)\\s+(?:audio|video)", "n[o0]t? (?:a )?bot", "a\\.b\\*c\\?d", "\\\\back\\\\slash"};
+      "(?:(?:deep)?fake|forged)\\s+(?:audio|video)", "n[o0]t? (?:a )?bot", "a\\.b\\*c\\?d", "\\\\back\\\\slash",
+      // white space (one space to the scan): runs, optional, literal, in classes
+      "\\bposing\\s+as\\b", "two  spaces", "tab\\tbed", "line\\s*break", "x\\s{2,}y", "(?: )+gap", "[\\s,]+and",
+      "end\\s$", "^\\s+lead", "wide [\\n ]open"};
   std::vector<std::vector<std::string>> alts;
   for (const auto& p : patterns) alts.push_back({p});
   Rules r(alts);
@@ -88,7 +119,10 @@ TEST(Prefilter, NeverMissesAMatch) {
       "caf\xc3\xa9", "a\nb",         "axb",         "three honest voters", "vk",  "ok.ru",   " r/news_room", "sockpuppet",
       "sock-puppets", "ai-generated", "ai generated", "abcd",  "abbcd",    "acd",    "twitter (now x)", "MIXED",
       "50%",        "brazilian",    "bots were used to amplify", "deepfake audio", "forged video", "not a bot",
-      "n0 bot",     "a.b*c?d",      "\\back\\slash", "nothing",  "x",      "r/ab"};
+      "n0 bot",     "a.b*c?d",      "\\back\\slash", "nothing",  "x",      "r/ab",
+      "posing as", "posing\n\tas", "posing  as", "two  spaces", "two spaces", "two\n\nspaces", "tab\tbed", "tab bed",
+      "linebreak", "line \n break", "x  y", "x\ny", "x \ty", "  gap", "\tgap", ", and", " \n and", "end ", "end\n",
+      " lead", "\n\nlead", "wide\nopen", "wide  open", "wide open"};
   std::vector<std::string> texts = pieces;
   for (size_t i = 0; i < pieces.size(); ++i) {
     texts.push_back(pieces[i] + " " + pieces[(i * 7 + 3) % pieces.size()]);
