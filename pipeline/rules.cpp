@@ -471,6 +471,13 @@ class Compiler {
       size = re->ProgramSize();
       skeletons_.emplace(e.skeleton, size);
     }
+    // A rule's patterns (and its vetoes) are joined as "(?:a)|(?:b)"; a \Q
+    // with no \E would quote the rest of that, ")" included.
+    if (!stands_alone(e.skeleton)) {
+      add_issue(Severity::kError, file, line, rule, "open-quote",
+                "pattern " + json(shown).dump() + " has \\Q with no \\E after it: end the quoted text with \\E");
+      return std::nullopt;
+    }
     const std::vector<int64_t> repeats = placeholder_repeats(e.skeleton);
     for (size_t k = 0; k < e.list_sizes.size(); ++k) {
       const int64_t copies = k < repeats.size() ? repeats[k] : 1;
@@ -527,6 +534,11 @@ class Compiler {
       const char c = rx[i];
       if (c == '\\') {
         if (++i >= rx.size()) return false;
+        if (rx[i] == 'Q') {  // quoted to \E; with no \E, the ")" after it too
+          i = rx.find("\\E", i + 1);
+          if (i == std::string::npos) return false;
+          ++i;
+        }
       } else if (c == '[') {
         i = class_end(rx, i);
         if (i >= rx.size()) return false;

@@ -92,7 +92,7 @@ TEST(Rules, LazyLoadReportsWhatCompilingReports) {
   std::filesystem::create_directories(dir);
   {
     std::ofstream f(dir + "/p.json");
-    f << R"({"pack": "p", "version": "1", "unless": ["(unclosed"],
+    f << R"({"pack": "p", "version": "1", "unless": ["(unclosed", "\\bnot\\Q", "\\bnone\\b"],
       "lists": {"who": ["voters", "residents"],
                 "long": ["members of the local election committee", "concerned parents of the school district",
                          "independent journalists from the region", "retired officers of the national army",
@@ -101,7 +101,7 @@ TEST(Rules, LazyLoadReportsWhatCompilingReports) {
         {"id": "p.ok", "techniques": ["T0097.101"], "note": "n", "phrases": ["posing as {who}"],
          "patterns": ["\\bfake\\s+{who}\\b", "x)|(y"], "all": ["(?:{who})?"],
          "near": {"a": "{who}", "b": "[unclosed", "words": 3},
-         "unless": ["\\bnot\\b", "{nosuchlist}"],
+         "unless": ["\\bnot\\b", "{nosuchlist}", "\\bnever\\Q", "\\bno\\Q.\\E\\b"],
          "examples": {"match": ["posing as voters"], "no_match": ["voters"]}},
         {"id": "p.big", "techniques": ["T0097.101"], "note": "n", "patterns": ["(?:{long}\\s{long}\\s{long}){1000}"],
          "examples": {"match": ["voters"], "no_match": ["x"]}}
@@ -123,6 +123,10 @@ TEST(Rules, LazyLoadReportsWhatCompilingReports) {
   EXPECT_EQ(lazy.count("p.ok unknown-list"), 1u);     // {nosuchlist}
   EXPECT_EQ(lazy.count(" re2-error"), 1u);            // the pack's "(unclosed"
   EXPECT_EQ(lazy.count("p.big pattern-too-large"), 1u);  // a list repeated 1000 times
+  // Alone, "\\bnot\\Q" compiles; joined with the other vetoes, its \\Q would
+  // quote the rest. A \\Q closed by \\E is fine.
+  EXPECT_EQ(lazy.count(" open-quote"), 1u);
+  EXPECT_EQ(lazy.count("p.ok open-quote"), 1u);
 }
 
 TEST(Rules, ListsExpandInPhrasesIncludingNestedLists) {
