@@ -38,7 +38,7 @@ bool is_jsonl(const std::string& path, const ReadOptions& read) {
 class InputSource {
  public:
   InputSource(const InputList& inputs, const ReadOptions& read, std::istream& in)
-      : inputs_(inputs), read_(read), stdin_(in) {}
+      : inputs_(inputs), read_(read), stdin_(in), next_file_(inputs.files.begin()) {}
 
   std::unique_ptr<Unit> next() {
     if (error_ < inputs_.errors.size()) {
@@ -67,8 +67,9 @@ class InputSource {
           return u;
         }
       }
-      if (file_index_ >= inputs_.files.size()) return nullptr;
-      const std::string& path = inputs_.files[file_index_++];
+      if (next_file_ == inputs_.files.end()) return nullptr;
+      const std::string path = *next_file_;
+      ++next_file_;
       if (is_jsonl(path, read_)) {
         jsonl_path_ = path;
         if (path == "-") {
@@ -121,7 +122,8 @@ class InputSource {
   const InputList& inputs_;
   const ReadOptions& read_;
   std::istream& stdin_;
-  size_t error_ = 0, file_index_ = 0;
+  size_t error_ = 0;
+  PathList::const_iterator next_file_;  // decodes each path once, in order
   std::unique_ptr<std::ifstream> file_;
   std::unique_ptr<JsonlReader> jsonl_;
   std::string jsonl_path_;

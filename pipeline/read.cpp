@@ -352,7 +352,7 @@ class FolderWalk {
     std::sort(warnings_.begin(), warnings_.end());
     out_.errors.insert(out_.errors.end(), errors_.begin(), errors_.end());
     out_.warnings.insert(out_.warnings.end(), warnings_.begin(), warnings_.end());
-    out_.files.insert(out_.files.end(), found_.begin(), found_.end());
+    for (const auto& f : found_) out_.files.push_back(f);
   }
 
  private:
@@ -426,6 +426,78 @@ class FolderWalk {
 };
 
 }  // namespace
+
+namespace {
+
+void put_varint(std::string* out, size_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+size_t get_varint(const std::string& in, size_t* offset) {
+  size_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(in[(*offset)++]);
+    v |= static_cast<size_t>(byte & 0x7F) << shift;
+    if (byte < 0x80) return v;
+  }
+}
+
+}  // namespace
+
+void PathList::push_back(std::string_view path) {
+  size_t shared = 0;
+  if (size_ % kBlock == 0) {
+    blocks_.push_back(bytes_.size());
+  } else {
+    const size_t limit = std::min(path.size(), last_.size());
+    while (shared < limit && path[shared] == last_[shared]) ++shared;
+  }
+  put_varint(&bytes_, shared);
+  put_varint(&bytes_, path.size() - shared);
+  bytes_.append(path.substr(shared));
+  last_.assign(path);
+  ++size_;
+}
+
+std::string PathList::operator[](size_t i) const { return *const_iterator(this, i); }
+
+PathList::const_iterator::const_iterator(const PathList* list, size_t index) : list_(list), index_(index) {
+  if (index_ >= list_->size_) return;
+  offset_ = list_->blocks_[index_ / kBlock];
+  const size_t target = index_;
+  index_ -= index_ % kBlock;
+  decode();
+  while (index_ < target) ++*this;
+}
+
+PathList::const_iterator& PathList::const_iterator::operator++() {
+  ++index_;
+  if (index_ < list_->size_) decode();
+  return *this;
+}
+
+// Reads the path at offset_ (its shared prefix is current_'s) and moves
+// offset_ past it.
+void PathList::const_iterator::decode() {
+  const size_t shared = get_varint(list_->bytes_, &offset_);
+  const size_t rest = get_varint(list_->bytes_, &offset_);
+  current_.resize(shared);
+  current_.append(list_->bytes_, offset_, rest);
+  offset_ += rest;
+}
+
+bool operator==(const PathList& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  size_t i = 0;
+  for (const auto& p : a) {
+    if (p != b[i++]) return false;
+  }
+  return true;
+}
 
 InputList expand_inputs(const std::vector<std::string>& paths) {
   InputList out;

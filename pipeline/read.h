@@ -114,8 +114,53 @@ class JsonlReader {
 // with a known extension that is broken or loops. Problems that lose none
 // are warnings: a broken or looping link without a known extension, a
 // folder skipped as already listed, a FIFO or device with a known extension.
+// Paths in order, stored front-coded: each path as the length it shares
+// with the one before and the rest, a full path every kBlock. A folder of a
+// million files lists sorted paths that share most of their bytes; as
+// std::strings they took 60 to 80 bytes each, held for the whole run.
+class PathList {
+ public:
+  class const_iterator {
+   public:
+    using value_type = std::string;
+    using difference_type = std::ptrdiff_t;
+    using reference = const std::string&;
+    using pointer = const std::string*;
+    using iterator_category = std::input_iterator_tag;
+    const_iterator(const PathList* list, size_t index);
+    reference operator*() const { return current_; }
+    pointer operator->() const { return &current_; }
+    const_iterator& operator++();
+    bool operator==(const const_iterator& other) const { return index_ == other.index_; }
+    bool operator!=(const const_iterator& other) const { return index_ != other.index_; }
+
+   private:
+    void decode();
+    const PathList* list_;
+    size_t index_, offset_ = 0;  // offset_: where entry index_ is encoded
+    std::string current_;
+  };
+
+  void push_back(std::string_view path);
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::string operator[](size_t i) const;  // decodes from the block start
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, size_); }
+  size_t memory() const { return bytes_.capacity() + blocks_.capacity() * sizeof(size_t); }
+  friend bool operator==(const PathList& a, const std::vector<std::string>& b);
+  friend bool operator==(const std::vector<std::string>& b, const PathList& a) { return a == b; }
+
+ private:
+  static constexpr size_t kBlock = 16;
+  std::string bytes_;            // per path: varint shared, varint rest length, rest
+  std::vector<size_t> blocks_;   // offset of every kBlock-th path (stored with shared = 0)
+  std::string last_;             // the last path pushed
+  size_t size_ = 0;
+};
+
 struct InputList {
-  std::vector<std::string> files;
+  PathList files;
   std::vector<std::pair<std::string, std::string>> errors;
   std::vector<std::string> warnings;  // "PATH: what was skipped and why"
 };

@@ -20,6 +20,31 @@ std::string write_temp(const std::string& name, const std::string& bytes) {
   return p.string();
 }
 
+// The front-coded path list gives back exactly the paths pushed, in order,
+// by iteration and by index, across block boundaries and for paths that
+// share nothing, everything, or are prefixes of each other.
+TEST(Read, PathListGivesBackEveryPathInOrder) {
+  std::vector<std::string> paths = {"", "a", "a", "ab", "a/b/c.txt", "a/b/c.txt.bak", "a/b", "-", "/x/" + std::string(300, 'y')};
+  for (int i = 0; i < 100; ++i) paths.push_back("/data/corpus/" + std::to_string(i / 7) + "/doc-" + std::to_string(i) + ".txt");
+  paths.push_back("caf\xc3\xa9/na\xc3\xafve.md");
+  PathList list;
+  EXPECT_TRUE(list.empty());
+  EXPECT_TRUE(list.begin() == list.end());
+  for (const auto& p : paths) list.push_back(p);
+  ASSERT_EQ(list.size(), paths.size());
+  EXPECT_TRUE(list == paths);
+  std::vector<std::string> iterated(list.begin(), list.end());
+  EXPECT_EQ(iterated, paths);
+  for (size_t i = 0; i < paths.size(); ++i) EXPECT_EQ(list[i], paths[i]) << i;
+  std::vector<std::string> other = paths;
+  other[50] += "x";
+  EXPECT_FALSE(list == other);
+  // Sorted paths with long shared prefixes take a fraction of their bytes.
+  size_t bytes = 0;
+  for (const auto& p : paths) bytes += p.size();
+  EXPECT_LT(list.memory(), bytes);
+}
+
 TEST(Read, KeepsFileBytesUnchanged) {
   const std::string bytes = "Line one.\r\nCaf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D\n";
   Document doc = read_file(write_temp("read/raw.txt", bytes));
