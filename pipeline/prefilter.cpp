@@ -94,25 +94,24 @@ bool is_word(unsigned char c) {
 }
 
 // White space as the scan sees it: the atoms are found in the text with
-// every run of these bytes written as one ' ' (scan_text()), so "\s+" and a
+// every run of these bytes written as one ' ' (Prefilter::candidates()), so "\s+" and a
 // list phrase's "posing\s+as" are exact strings ("posing as"), not two
 // words. Collapsing only joins non-word bytes, so \b checks are unchanged,
 // and a string collapsed lies in the text collapsed wherever it lies in the
 // text: atoms stay necessary.
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
-// s with each run of white space written as one ' '.
-std::string collapse_space(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+// *out = s with each run of white space written as one ' '.
+void collapse_space(std::string_view s, std::string* out) {
+  out->clear();
+  out->reserve(s.size());
   for (char c : s) {
     if (!is_space(c)) {
-      out += c;
-    } else if (out.empty() || out.back() != ' ') {
-      out += ' ';
+      *out += c;
+    } else if (out->empty() || out->back() != ' ') {
+      *out += ' ';
     }
   }
-  return out;
 }
 
 bool all_space(const std::vector<std::string>& strs) {
@@ -296,19 +295,32 @@ class PrefilterBuilder {
  private:
   using Node = Prefilter::Node;
 
+  // An exact string's atom text: word-boundary marks dropped (those at its
+  // ends kept as checks), white space collapsed as the scan sees it.
+  struct AtomText {
+    std::string text;
+    bool left_boundary, right_boundary;
+  };
+  static AtomText atom_text(const std::string& s) {
+    std::string bare;
+    for (char c : s) {
+      if (c != kBoundary) bare += c;
+    }
+    AtomText a{"", !s.empty() && s.front() == kBoundary, !s.empty() && s.back() == kBoundary};
+    collapse_space(bare, &a.text);
+    return a;
+  }
+  static bool weak(const std::string& text, bool left_boundary, bool right_boundary) {
+    return text.empty() || Prefilter::atom_frequency(text, left_boundary, right_boundary) >= kCommon;
+  }
+
   // The atom of an exact string (word-boundary marks at its ends kept as
   // checks, inside it dropped), or kTrue if it is too short to select.
   int atom(const std::string& s) {
-    const bool lb = !s.empty() && s.front() == kBoundary;
-    const bool rb = !s.empty() && s.back() == kBoundary;
-    std::string text;
-    for (char c : s) {
-      if (c != kBoundary) text += c;
-    }
-    text = collapse_space(text);
+    auto [text, lb, rb] = atom_text(s);
     // Too short or too common to select: "always present" (a weaker
     // condition, so still a necessary one).
-    if (text.empty() || Prefilter::atom_frequency(text, lb, rb) >= kCommon) return kTrue;
+    if (weak(text, lb, rb)) return kTrue;
     std::string key = text;
     key += '\0';
     key += static_cast<char>('0' + lb + 2 * rb);
@@ -353,11 +365,10 @@ class PrefilterBuilder {
     flat.erase(std::unique(flat.begin(), flat.end()), flat.end());
     if (flat.empty()) return kTrue;
     if (flat.size() == 1) return flat[0];
-    std::string key(1, kind == Node::kAnd ? 'A' : 'O');
-    for (int k : flat) key += std::to_string(k) + ',';
     if (kind == Node::kOr) {
       // A list inlined in many rules gives the same OR each time: its
       // covered atoms (quadratic to find) are dropped once.
+      std::string key = node_key(kind, flat);
       if (auto seen = or_before_drop_.find(key); seen != or_before_drop_.end()) return seen->second;
       const int id = make_node(kind, drop_covered_atoms(flat));
       or_before_drop_.emplace(std::move(key), id);
@@ -366,12 +377,16 @@ class PrefilterBuilder {
     return make_node(kind, std::move(flat));
   }
 
+  static std::string node_key(Node::Kind kind, const std::vector<int>& children) {
+    std::string key(1, kind == Node::kAnd ? 'A' : 'O');
+    for (int k : children) key += std::to_string(k) + ',';
+    return key;
+  }
+
   // The node of these children (sorted, distinct, no kTrue), shared.
   int make_node(Node::Kind kind, std::vector<int> flat) {
     if (flat.size() == 1) return flat[0];
-    std::string key(1, kind == Node::kAnd ? 'A' : 'O');
-    for (int k : flat) key += std::to_string(k) + ',';
-    auto [it, added] = cons_.emplace(key, static_cast<int>(pf_.nodes_.size()));
+    auto [it, added] = cons_.emplace(node_key(kind, flat), static_cast<int>(pf_.nodes_.size()));
     if (added) {
       Node n;
       n.kind = kind;
@@ -433,15 +448,11 @@ class PrefilterBuilder {
     return id;
   }
 
-  // Whether an exact string is too short or common to be an atom.
+  // Whether an exact string is too short or common to be an atom (atom()
+  // gives kTrue).
   static bool weak(const std::string& s) {
-    std::string text;
-    for (char c : s) {
-      if (c != kBoundary) text += c;
-    }
-    const bool lb = !s.empty() && s.front() == kBoundary;
-    const bool rb = !s.empty() && s.back() == kBoundary;
-    return text.empty() || Prefilter::atom_frequency(text, lb, rb) >= kCommon;
+    auto [text, lb, rb] = atom_text(s);
+    return weak(text, lb, rb);
   }
   // Whether tree() of these exact strings would be no condition.
   static bool weak(const std::vector<std::string>& strs) {
@@ -1107,16 +1118,8 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
   atoms.clear();
   // The atoms are found, and their \b checked, in the text with white
   // space collapsed (is_space()).
-  std::string& collapsed = s->text;
-  collapsed.clear();
-  for (char c : text) {
-    if (!is_space(c)) {
-      collapsed += c;
-    } else if (collapsed.empty() || collapsed.back() != ' ') {
-      collapsed += ' ';
-    }
-  }
-  text = collapsed;
+  collapse_space(text, &s->text);
+  text = s->text;
   ac_->scan(text, [&](int atom, size_t end) {
     for (int id : atom_nodes_[static_cast<size_t>(atom)]) {
       const auto i = static_cast<size_t>(id);
