@@ -425,10 +425,6 @@ class FolderWalk {
   std::vector<std::string> warnings_;
 };
 
-}  // namespace
-
-namespace {
-
 void put_varint(std::string* out, size_t v) {
   while (v >= 0x80) {
     out->push_back(static_cast<char>((v & 0x7F) | 0x80));

@@ -100,20 +100,6 @@ class JsonlReader {
   bool stopped_ = false;       // nothing more will be read (UTF-16 input)
 };
 
-// Expands files and folders (recursively; inside folders only regular files
-// with a known extension: .txt .md .markdown .text .html .htm .pdf .json
-// .jsonl .ndjson, any case; explicit files are taken whatever their
-// extension) into a stable list: the paths in the order given, each folder's
-// files sorted by path (byte order). "-" stays "-". A missing explicit path
-// stays in `files` and becomes an error record when read.
-// Symbolic links are followed, to files and to folders; a folder reached a
-// second time (a link back to an ancestor: a loop, or to a folder already
-// listed) is skipped with a warning, so a walk always ends and lists each
-// file once. Problems that lose documents are error entries {path, message}
-// (each becomes an error record): a subfolder that cannot be listed, a link
-// with a known extension that is broken or loops. Problems that lose none
-// are warnings: a broken or looping link without a known extension, a
-// folder skipped as already listed, a FIFO or device with a known extension.
 // Paths in order, stored front-coded: each path as the length it shares
 // with the one before and the rest, a full path every kBlock. A folder of a
 // million files lists sorted paths that share most of their bytes; as
@@ -159,6 +145,20 @@ class PathList {
   size_t size_ = 0;
 };
 
+// Expands files and folders (recursively; inside folders only regular files
+// with a known extension: .txt .md .markdown .text .html .htm .pdf .json
+// .jsonl .ndjson, any case; explicit files are taken whatever their
+// extension) into a stable list: the paths in the order given, each folder's
+// files sorted by path (byte order). "-" stays "-". A missing explicit path
+// stays in `files` and becomes an error record when read.
+// Symbolic links are followed, to files and to folders; a folder reached a
+// second time (a link back to an ancestor: a loop, or to a folder already
+// listed) is skipped with a warning, so a walk always ends and lists each
+// file once. Problems that lose documents are error entries {path, message}
+// (each becomes an error record): a subfolder that cannot be listed, a link
+// with a known extension that is broken or loops. Problems that lose none
+// are warnings: a broken or looping link without a known extension, a
+// folder skipped as already listed, a FIFO or device with a known extension.
 struct InputList {
   PathList files;
   std::vector<std::pair<std::string, std::string>> errors;
