@@ -97,27 +97,37 @@ std::string join_hyphenated_lines(std::string_view text) {
   return out;
 }
 
-// The largest object number (or trailer /Size) the file declares. poppler
-// sizes its cross-reference table by it before reading anything: a 270-byte
-// file declaring object 11111111111112 made it allocate 1.3 GB (found by
-// fuzz_pdf).
+// The largest object number the file declares, where poppler sizes its
+// cross-reference table by one before reading anything: "N G obj" (its
+// repair scan needs no break after "obj"), a /Size, and the "first count"
+// of an xref subsection or /Index. A 270-byte file declaring object
+// 11111111111112 made it allocate 1.3 GB (found by fuzz_pdf, twice: the
+// second time with "obj" run into the next bytes).
 namespace {
 uint64_t largest_object_number(std::string_view bytes) {
   static const RE2 declared = [] {
     RE2::Options o;
     o.set_encoding(RE2::Options::EncodingLatin1);  // any bytes
-    return RE2("(?:(\\d{1,20})\\s+\\d+\\s+obj\\b|/Size\\s+(\\d{1,20}))", o);
+    // PDF white space (poppler's isspace, plus NUL).
+    const std::string ws = "[\\x00\\t\\n\\v\\f\\r ]";
+    return RE2("(?:(\\d{1,20})" + ws + "+\\d{1,20}" + ws + "+obj" +                  // N G obj
+                   "|/Size" + ws + "*(\\d{1,20})" +                                   // /Size N
+                   "|(\\d{1,20})" + ws + "+(\\d{1,20})" + ws + "*[\\r\\n]+\\d{10}" + ws +  // xref: first count,
+                   "|/Index" + ws + "*\\[" + ws + "*(\\d{1,20})" + ws + "+(\\d{1,20}))",  // then an entry
+               o);
   }();
+  auto number = [](const re2::StringPiece& digits) {
+    uint64_t n = 0;
+    for (char c : digits) n = n > UINT64_MAX / 10 - 10 ? UINT64_MAX : n * 10 + static_cast<uint64_t>(c - '0');
+    return n;
+  };
+  auto sum = [](uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; };
   uint64_t largest = 0;
   re2::StringPiece input(bytes.data(), bytes.size());
-  re2::StringPiece object, size;
-  while (RE2::FindAndConsume(&input, declared, &object, &size)) {
-    for (const auto& digits : {object, size}) {
-      if (digits.empty()) continue;
-      uint64_t n = 0;
-      for (char c : digits) n = n > UINT64_MAX / 10 - 10 ? UINT64_MAX : n * 10 + static_cast<uint64_t>(c - '0');
-      largest = std::max(largest, n);
-    }
+  re2::StringPiece object, size, first, count, index_first, index_count;
+  while (RE2::FindAndConsume(&input, declared, &object, &size, &first, &count, &index_first, &index_count)) {
+    largest = std::max({largest, number(object), number(size), sum(number(first), number(count)),
+                        sum(number(index_first), number(index_count))});
   }
   return largest;
 }

@@ -155,6 +155,15 @@ TEST(Pdf, HugeObjectNumberIsAnErrorNotAnAllocation) {
   EXPECT_NE(doc.error.find("pdf-unreadable"), std::string::npos) << doc.error;
   std::string size = make_pdf({{"hello"}}, "", "/Size 900000000");  // a second /Size in the trailer
   EXPECT_NE(pdf_to_document(size, "size.pdf").error.find("object number 900000000"), std::string::npos);
+  // poppler's repair scan reads "N G obj" with anything after "obj" (the
+  // fuzzer's second finding), and an xref subsection or /Index sizes the
+  // table by first + count.
+  std::string run_on = make_pdf({{"hello"}}, "11111111111112 0 obj00000 0 n\n");
+  EXPECT_NE(pdf_to_document(run_on, "run-on.pdf").error.find("object number 11111111111112"), std::string::npos);
+  std::string subsection = make_pdf({{"hello"}}, "xref\n5 900000000\n0000000000 65535 f \n");
+  EXPECT_NE(pdf_to_document(subsection, "xref.pdf").error.find("object number 900000005"), std::string::npos);
+  std::string index = make_pdf({{"hello"}}, "9 0 obj\n<< /Type /XRef /Index [7 900000000] >>\nendobj\n");
+  EXPECT_NE(pdf_to_document(index, "index.pdf").error.find("object number 900000007"), std::string::npos);
   // Object numbers a real file uses are fine.
   Document ok = pdf_to_document(make_pdf({{"hello"}}, "99999 0 obj\n<< >>\nendobj\n"), "ok.pdf");
   EXPECT_TRUE(ok.error.empty()) << ok.error;
