@@ -103,15 +103,20 @@ bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' |
 
 // *out = s with each run of white space written as one ' '.
 void collapse_space(std::string_view s, std::string* out) {
-  out->clear();
-  out->reserve(s.size());
+  // Written through a pointer into a buffer sized for the worst case: it
+  // runs on every sentence, and appending byte by byte cost a fifth of the
+  // prefilter's time.
+  out->resize(s.size());
+  char* begin = out->data();
+  char* w = begin;
   for (char c : s) {
     if (!is_space(c)) {
-      *out += c;
-    } else if (out->empty() || out->back() != ' ') {
-      *out += ' ';
+      *w++ = c;
+    } else if (w == begin || w[-1] != ' ') {
+      *w++ = ' ';
     }
   }
+  out->resize(static_cast<size_t>(w - begin));
 }
 
 bool all_space(const std::vector<std::string>& strs) {
@@ -225,6 +230,12 @@ class Prefilter::Automaton {
         fail_[edge_target_[e]] = s == 0 ? 0 : next(fail_[s], edge_class_[e]);
       }
     }
+    // From here on, transitions give codes, not states: state << 1, plus 1
+    // if an atom ends there. The scan then reads report_ only where one
+    // does, not at every byte.
+    auto code = [&](uint32_t t) { return t << 1 | (report_[t] >= 0 ? 1u : 0u); };
+    for (auto& t : delta_) t = code(t);
+    for (auto& t : edge_target_) t = code(t);
   }
 
   size_t memory() const {
@@ -236,11 +247,12 @@ class Prefilter::Automaton {
   // Calls found(atom index, end offset) for every atom occurrence in text.
   template <typename F>
   void scan(std::string_view text, F&& found) const {
-    uint32_t st = 0;
+    uint32_t code = 0;
     const size_t n = text.size();
     for (size_t i = 0; i < n; ++i) {
-      st = next(st, cls_[static_cast<unsigned char>(text[i])]);
-      for (int r = report_[st]; r >= 0; r = next_report_[static_cast<size_t>(r)]) {
+      code = next(code >> 1, cls_[static_cast<unsigned char>(text[i])]);
+      if ((code & 1) == 0) continue;
+      for (int r = report_[code >> 1]; r >= 0; r = next_report_[static_cast<size_t>(r)]) {
         found(out_[static_cast<size_t>(r)], i + 1);
       }
     }
@@ -249,6 +261,7 @@ class Prefilter::Automaton {
  private:
   // The state after st on class c: a dense row, or st's trie edge, or the
   // same from its failure state (shallower, so the chain ends in a row).
+  // Once built, what it gives is a code (the constructor's end).
   uint32_t next(uint32_t st, uint32_t c) const {
     while (st >= dense_) {
       for (uint32_t e = edge_begin_[st]; e < edge_begin_[st + 1]; ++e) {
@@ -262,10 +275,10 @@ class Prefilter::Automaton {
   std::array<uint32_t, 256> cls_{};
   uint32_t classes_ = 1;
   uint32_t dense_ = 1;                // states [0, dense_) have rows in delta_
-  std::vector<uint32_t> delta_;       // state * classes_ + class -> state, dense states
+  std::vector<uint32_t> delta_;       // state * classes_ + class -> code of the next state, dense states
   std::vector<uint32_t> edge_begin_;  // per state: its trie edges, sorted by class
   std::vector<uint16_t> edge_class_;
-  std::vector<uint32_t> edge_target_;
+  std::vector<uint32_t> edge_target_;  // code of the next state
   std::vector<uint32_t> fail_;        // per state: its failure state
   std::vector<int> out_;              // atom (node id) ending at the state, or -1
   std::vector<int> report_;           // first state with an atom on the failure chain, or -1
@@ -1003,17 +1016,25 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
   }
   std::vector<std::string> atoms;
   std::unordered_map<std::string, size_t> atom_index;
+  std::vector<std::pair<size_t, AtomNode>> by_atom;
   for (size_t i = 0; i < pf->nodes_.size(); ++i) {
     if (!live[i]) continue;
     Node& n = pf->nodes_[i];
     if (n.kind != Node::kAtom) continue;
     auto [it, added] = atom_index.emplace(n.atom, atoms.size());
-    if (added) {
-      atoms.push_back(n.atom);
-      pf->atom_nodes_.emplace_back();
-    }
-    pf->atom_nodes_[it->second].push_back(static_cast<int>(i));
+    if (added) atoms.push_back(n.atom);
+    by_atom.emplace_back(it->second, AtomNode{static_cast<int>(i), static_cast<uint32_t>(n.atom.size()),
+                                              n.left_boundary, n.right_boundary});
   }
+  // Flat, by automaton atom: what a hit reads, without the node.
+  std::stable_sort(by_atom.begin(), by_atom.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  pf->atom_first_.assign(atoms.size() + 1, 0);
+  for (const auto& [atom, node] : by_atom) {
+    ++pf->atom_first_[atom + 1];
+    pf->atom_nodes_.push_back(node);
+  }
+  for (size_t a = 0; a < atoms.size(); ++a) pf->atom_first_[a + 1] += pf->atom_first_[a];
   // Children are built before parents, so one pass in id order sets every
   // node's estimate from its children's.
   for (size_t i = 0; i < pf->nodes_.size(); ++i) {
@@ -1056,6 +1077,21 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
       const int root = pf->roots_[r][a];
       if (root != kTrue) pf->nodes_[static_cast<size_t>(root)].roots.emplace_back(static_cast<int>(r), static_cast<int>(a));
     }
+  }
+  // An OR that no node listens to and no rule has as its root is only
+  // read by the ANDs it belongs to: a child holding just marks it, instead
+  // of queueing it for a visit that would find nothing to do. The big
+  // gazetteer ORs are such, and were most of the visits.
+  std::vector<bool> mark_only(pf->nodes_.size(), false);
+  for (size_t i = 0; i < pf->nodes_.size(); ++i) {
+    const Node& n = pf->nodes_[i];
+    mark_only[i] = n.kind == Node::kOr && n.wakes.empty() && n.roots.empty();
+  }
+  for (Node& n : pf->nodes_) {
+    auto marked = std::stable_partition(n.wakes.begin(), n.wakes.end(),
+                                        [&](int w) { return !mark_only[static_cast<size_t>(w)]; });
+    n.marks.assign(marked, n.wakes.end());
+    n.wakes.erase(marked, n.wakes.end());
   }
   if (!pf->fallback_.empty()) {
     RE2::Options o;
@@ -1107,7 +1143,10 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
   if (!fallback_.empty()) {
     s->set_hits.clear();
     RE2::Set::ErrorInfo info{};
-    if (fallback_set_ && (fallback_set_->Match(re2::StringPiece(text.data(), text.size()), &s->set_hits, &info) ||
+    const re2::StringPiece piece(text.data(), text.size());
+    // Asked first only whether any matches: that stops at the first match
+    // and allocates nothing, and most sentences have none.
+    if (fallback_set_ && ((fallback_set_->Match(piece, nullptr, &info) && fallback_set_->Match(piece, &s->set_hits, &info)) ||
                           info.kind == RE2::Set::kNoError)) {
       for (int h : s->set_hits) add(fallback_[static_cast<size_t>(h)].first, fallback_[static_cast<size_t>(h)].second);
     } else {
@@ -1121,11 +1160,12 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
   collapse_space(text, &s->text);
   text = s->text;
   ac_->scan(text, [&](int atom, size_t end) {
-    for (int id : atom_nodes_[static_cast<size_t>(atom)]) {
-      const auto i = static_cast<size_t>(id);
+    const auto a = static_cast<size_t>(atom);
+    for (uint32_t k = atom_first_[a]; k < atom_first_[a + 1]; ++k) {
+      const AtomNode& n = atom_nodes_[k];
+      const auto i = static_cast<size_t>(n.node);
       if (s->found[i] == stamp) continue;
-      const Node& n = nodes_[i];
-      const size_t begin = end - n.atom.size();
+      const size_t begin = end - n.length;
       if (n.left_boundary) {
         const bool before = begin > 0 && is_word(static_cast<unsigned char>(text[begin - 1]));
         if (before == is_word(static_cast<unsigned char>(text[begin]))) continue;
@@ -1135,7 +1175,7 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
         if (after == is_word(static_cast<unsigned char>(text[end - 1]))) continue;
       }
       s->found[i] = stamp;
-      atoms.push_back(id);
+      atoms.push_back(n.node);
     }
   });
   // Level by level: a node is settled before any node above it looks at it.
@@ -1158,6 +1198,7 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
         s->found[i] = stamp;
       }
       for (const auto& [r, a] : n.roots) add(r, a);
+      for (int m : n.marks) s->found[static_cast<size_t>(m)] = stamp;
       for (int w : n.wakes) {
         const auto wi = static_cast<size_t>(w);
         if (s->queued[wi] == stamp) continue;

@@ -105,6 +105,7 @@ class Prefilter {
     enum Kind : uint8_t { kAtom, kAnd, kOr } kind = kAtom;
     std::vector<int> children;  // kAnd: least likely first
     std::vector<int> wakes;     // parents to decide when it holds
+    std::vector<int> marks;     // OR parents that hold when it does, with no one to tell
     std::vector<std::pair<int, int>> roots;  // (rule, alternative) whose condition it is
     int height = 0;             // 0 for atoms; above all children
     double p = 1;               // rough share of sentences where it holds
@@ -122,7 +123,15 @@ class Prefilter {
   std::vector<uint64_t> all_;            // per rule: the mask of all its alternatives
   int max_height_ = 0;
   std::unique_ptr<Automaton> ac_;
-  std::vector<std::vector<int>> atom_nodes_;       // automaton atom -> atom nodes (per boundary checks)
+  // The atom nodes of automaton atom a (one per boundary checks) are
+  // atom_nodes_[atom_first_[a] .. atom_first_[a + 1]).
+  struct AtomNode {
+    int node;
+    uint32_t length;
+    bool left_boundary, right_boundary;
+  };
+  std::vector<uint32_t> atom_first_;
+  std::vector<AtomNode> atom_nodes_;
   std::unique_ptr<RE2::Set> fallback_set_;         // alternatives without a condition
   std::vector<std::pair<int, int>> fallback_;      // its entry i: (rule, alternative)
 
