@@ -163,7 +163,21 @@ class DocMatcher {
     const Sentence& s = doc_.sentences[sentence_index];
     std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
     if (spans.empty()) return;
-    // Vetoes first, so `explain` shows a denial even when other conditions fail too.
+    std::string_view scope = scope_text(rule, s);
+    auto all_hold = [&] {
+      for (const auto& re : rule.all) {
+        auto holds = [&] { return RE2::PartialMatch(StringPiece(scope.data(), scope.size()), *re); };
+        if (!in_scope(rule, re.get(), scope, holds)) return false;
+      }
+      return true;
+    };
+    // A sentence-scope `all` is checked before the vetoes: the prefilter
+    // drops a rule whose such `all` cannot hold in the sentence before its
+    // trigger runs (Prefilter::Trigger::required), and that must change
+    // nothing. Wider `all`s come after, so `explain` on a lone sentence
+    // still shows the veto of a rule that needs more context.
+    const bool sentence_scope = rule.scope == Scope::kSentence;
+    if (sentence_scope && !all_hold()) return;
     if (rule.unless || rule.pack_unless) {
       // As one alternation "own|pack" would: the leftmost veto, the rule's own on a tie.
       StringPiece own, pack;
@@ -176,11 +190,7 @@ class DocMatcher {
         return;
       }
     }
-    std::string_view scope = scope_text(rule, s);
-    for (const auto& re : rule.all) {
-      auto holds = [&] { return RE2::PartialMatch(StringPiece(scope.data(), scope.size()), *re); };
-      if (!in_scope(rule, re.get(), scope, holds)) return;
-    }
+    if (!sentence_scope && !all_hold()) return;
     const bool near_only = rule.trigger_sources.empty();
     std::pair<size_t, size_t> near_span{0, 0};
     for (size_t k = 0; k < rule.near.size(); ++k) {

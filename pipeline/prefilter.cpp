@@ -292,6 +292,13 @@ class PrefilterBuilder {
  public:
   explicit PrefilterBuilder(Prefilter& pf) : pf_(pf) {}
 
+  // The condition that every one of `regexes` occurs; kTrue if none.
+  int all_of(const std::vector<std::string>& regexes) {
+    std::vector<int> kids;
+    for (const auto& rx : regexes) kids.push_back(condition(rx));
+    return make(Node::kAnd, std::move(kids));
+  }
+
   // The condition node of one regex; kTrue if none.
   int condition(std::string_view regex) {
     p_ = regex;
@@ -997,6 +1004,7 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
       pf->all_[r] |= uint64_t{1} << std::min<size_t>(a, 63);
       if (root == kTrue) pf->fallback_.emplace_back(static_cast<int>(r), static_cast<int>(a));
     }
+    pf->gates_.push_back(builder.all_of(triggers[r].required));
   }
   // Only nodes a rule's condition reaches take part: building made more
   // (atoms an OR dropped as covered, sub-conditions later flattened).
@@ -1006,6 +1014,9 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
     for (int root : roots) {
       if (root != kTrue) todo.push_back(root);
     }
+  }
+  for (int gate : pf->gates_) {
+    if (gate != kTrue) todo.push_back(gate);
   }
   while (!todo.empty()) {
     const auto id = static_cast<size_t>(todo.back());
@@ -1209,7 +1220,13 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
     level.clear();
   }
   std::sort(s->rules.begin(), s->rules.end());
-  for (int r : s->rules) out->push_back(Candidate{r, s->mask[static_cast<size_t>(r)]});
+  for (int r : s->rules) {
+    // Decided like any node above the atoms: an AND when its least likely
+    // child woke it, an OR when a child marked or woke it.
+    const int gate = gates_[static_cast<size_t>(r)];
+    if (gate != kTrue && s->found[static_cast<size_t>(gate)] != stamp) continue;
+    out->push_back(Candidate{r, s->mask[static_cast<size_t>(r)]});
+  }
 }
 
 const RE2& Prefilter::alternative(size_t rule, size_t a) const {
@@ -1254,6 +1271,10 @@ std::string Prefilter::describe(size_t rule) const {
     } else {
       walk(walk, roots_[rule][a], 0);
     }
+  }
+  if (gates_[rule] != kTrue) {
+    out += " && required ";
+    walk(walk, gates_[rule], 0);
   }
   return out;
 }

@@ -72,6 +72,10 @@ class Prefilter {
     // The alternatives, in order: the rule's trigger is "(?:a0)|(?:a1)|...".
     std::vector<std::string> alternatives;
     const LazyRE2* whole = nullptr;  // that trigger (outlives the Prefilter)
+    // Regexes that must each match in the sentence for the rule to fire
+    // (its `all` at sentence scope): a rule whose required ones cannot
+    // occur is no candidate, whatever its trigger.
+    std::vector<std::string> required;
   };
   static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers);
   ~Prefilter();
@@ -80,8 +84,9 @@ class Prefilter {
   // r's trigger, once, before any other use.
   void set_whole(size_t rule, const LazyRE2* whole) { triggers_[rule].whole = whole; }
 
-  // Sets *out to the rules whose trigger may occur in `text`, in rule
-  // order, each with the alternatives that may.
+  // Sets *out to the rules whose trigger may occur in `text`, and whose
+  // required regexes may too, in rule order, each with the alternatives
+  // that may.
   void candidates(std::string_view text, std::vector<Candidate>* out, PrefilterScratch* scratch) const;
 
   // Rule r's trigger, and its alternative a alone: "(?:a)" compiled with
@@ -94,7 +99,7 @@ class Prefilter {
   uint64_t all(size_t rule) const { return all_[rule]; }
 
   // For tests and tuning: rule r's condition, readable (atoms quoted, & and
-  // |, "set" for the fallback Set); counts.
+  // |, "set" for the fallback Set, then "&& required" and its gate); counts.
   std::string describe(size_t rule) const;
   size_t fallback_alternatives() const { return fallback_.size(); }
   size_t atom_count() const;
@@ -121,6 +126,7 @@ class Prefilter {
   std::vector<Trigger> triggers_;
   std::vector<std::vector<int>> roots_;  // per rule, per alternative: node id, or -1 (fallback Set)
   std::vector<uint64_t> all_;            // per rule: the mask of all its alternatives
+  std::vector<int> gates_;               // per rule: the node of its required regexes, or -1 (none)
   int max_height_ = 0;
   std::unique_ptr<Automaton> ac_;
   // The atom nodes of automaton atom a (one per boundary checks) are

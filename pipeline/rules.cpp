@@ -664,6 +664,15 @@ std::vector<std::string> pack_files(const std::string& path, std::vector<Issue>*
   return files;
 }
 
+// The regexes of a rule's `all` when they look at the sentence alone: the
+// prefilter's required conditions (Prefilter::Trigger::required).
+std::vector<std::string> sentence_alls(const Rule& rule) {
+  std::vector<std::string> out;
+  if (rule.scope != Scope::kSentence) return out;
+  for (const auto& re : rule.all) out.push_back(re->pattern());
+  return out;
+}
+
 }  // namespace
 
 std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOptions& opts,
@@ -761,6 +770,17 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         std::vector<std::string> skeletons, texts;
         for (const char* field : {"patterns", "all", "unless"}) {
           if (r.contains(field)) string_array(r[field], &texts);
+        }
+        // Its `all` at sentence scope (the default): what must also occur
+        // in a sentence for the rule to fire there.
+        if (r.contains("all") && r.value("scope", json("sentence")) == "sentence") {
+          std::vector<std::string> alls;
+          string_array(r["all"], &alls);
+          for (const auto& p : alls) {
+            std::string err;
+            trigger.required.push_back(comp.expand_pattern(p, &err).full);
+            gathered_ok = gathered_ok && err.empty();
+          }
         }
         const auto near_it = r.find("near");
         if (near_it != r.end()) {
@@ -1071,6 +1091,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     gathered_match = rule.trigger_sources.empty()
                          ? alts.size() == 1 && alts[0] == rule.trigger->pattern()
                          : alts == rule.trigger_sources;
+    gathered_match = gathered_match && gathered_triggers[i].required == sentence_alls(rule);
   }
   if (gathered_match) {
     for (size_t i = 0; i < set->rules_.size(); ++i) gathered_prefilter->set_whole(i, set->rules_[i].trigger.get());
@@ -1085,6 +1106,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     // rule's is its first near's `a`).
     triggers[i].alternatives = rule.trigger_sources;
     if (triggers[i].alternatives.empty()) triggers[i].alternatives.push_back(rule.trigger->pattern());
+    triggers[i].required = sentence_alls(rule);
   }
   set->prefilter_ = Prefilter::build(triggers);
   return set;

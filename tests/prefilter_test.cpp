@@ -18,14 +18,17 @@ namespace {
 
 // Rules of one alternative each, compiled as rules.cpp compiles triggers.
 struct Rules {
-  explicit Rules(const std::vector<std::vector<std::string>>& alternatives) {
+  // required[i]: rule i's required regexes (its sentence-scope `all`).
+  explicit Rules(const std::vector<std::vector<std::string>>& alternatives,
+                 const std::vector<std::vector<std::string>>& required = {}) {
     std::vector<Prefilter::Trigger> triggers;
     for (const auto& alts : alternatives) {
       std::string whole;
       for (const auto& a : alts) whole += (whole.empty() ? "(?:" : "|(?:") + a + ")";
       res.push_back(std::make_unique<LazyRE2>(std::make_unique<RE2>(whole)));
       EXPECT_TRUE(res.back()->get().ok()) << whole;
-      triggers.push_back(Prefilter::Trigger{alts, res.back().get()});
+      const size_t i = triggers.size();
+      triggers.push_back(Prefilter::Trigger{alts, res.back().get(), i < required.size() ? required[i] : std::vector<std::string>{}});
     }
     pf = Prefilter::build(triggers);
   }
@@ -49,6 +52,22 @@ TEST(Prefilter, SkipsRulesWhoseLiteralsAreAbsent) {
   EXPECT_EQ(r.candidates("they were posing as voters").count(0), 1u);
   EXPECT_EQ(r.candidates("posted on x today").count(1), 1u);
   EXPECT_EQ(r.candidates("x").count(1), 1u);
+}
+
+TEST(Prefilter, RequiredRegexesGateARule) {
+  // Rule 0's gate is an OR no one else hears (marked, never visited), rule
+  // 1's an AND (woken by its least likely part), rule 2's has no literal.
+  Rules r({{"\\bclaimed\\b"}, {"\\bclaimed\\b"}, {"\\bclaimed\\b"}},
+          {{"\\b(?:bots|trolls)\\b"}, {"\\bbots\\b", "\\bnetwork\\b"}, {"\\w+"}});
+  EXPECT_EQ(r.candidates("they claimed it").count(0), 0u);
+  EXPECT_EQ(r.candidates("trolls claimed it").count(0), 1u);
+  EXPECT_EQ(r.candidates("robots claimed it").count(0), 0u);  // \b: not the word
+  EXPECT_EQ(r.candidates("bots claimed it").count(1), 0u);
+  EXPECT_EQ(r.candidates("the bots network claimed it").count(1), 1u);
+  EXPECT_EQ(r.candidates("the bots network said so").count(1), 0u);  // the trigger is still needed
+  EXPECT_EQ(r.candidates("they claimed it").count(2), 1u);
+  EXPECT_NE(r.pf->describe(1).find("&& required"), std::string::npos) << r.pf->describe(1);
+  EXPECT_EQ(r.pf->describe(2).find("required"), std::string::npos) << r.pf->describe(2);
 }
 
 TEST(Prefilter, ReportsOnlyAlternativesThatMayOccur) {
