@@ -78,8 +78,10 @@ std::vector<std::pair<size_t, size_t>> trigger_spans(const Prefilter& pf, const 
 // come from one sweep over the text, and for each a only the b spans that
 // can be near it are tried: with every pair counted from the text, a document-scope
 // `near` over a long document was cubic (a 1 MB document took 34 s).
-bool near_holds(const Near& n, std::string_view scope_text, std::pair<size_t, size_t>* span) {
-  auto as = find_all(*n.a, scope_text);
+// `a_spans`, if given, are find_all(*n.a, scope_text), already found.
+bool near_holds(const Near& n, std::string_view scope_text, std::pair<size_t, size_t>* span,
+                const std::vector<std::pair<size_t, size_t>>* a_spans = nullptr) {
+  auto as = a_spans ? *a_spans : find_all(*n.a, scope_text);
   if (as.empty()) return false;
   auto bs = find_all(*n.b, scope_text);
   if (bs.empty()) return false;
@@ -195,21 +197,19 @@ class DocMatcher {
     std::pair<size_t, size_t> near_span{0, 0};
     for (size_t k = 0; k < rule.near.size(); ++k) {
       std::pair<size_t, size_t> found;
-      // Evidence for a near-only rule is its first pair, if inside this sentence.
-      if (near_only && k == 0 && near_holds(rule.near[k], sentence, &found)) {
+      // Evidence for a near-only rule is its first pair, if inside this
+      // sentence; if not, the sentence that holds it reports it (so its
+      // wider scope need not be searched here). Its trigger is that near's
+      // `a`: the trigger's spans are a's spans.
+      if (near_only && k == 0) {
+        if (!near_holds(rule.near[k], sentence, &found, &spans)) return;
         near_span = found;
         continue;
       }
       auto holds = [&] { return near_holds(rule.near[k], scope, &found); };
       if (!in_scope(rule, &rule.near[k], scope, holds)) return;
     }
-    if (near_only) {
-      if (near_span.second > near_span.first) {
-        spans = {near_span};
-      } else {
-        return;  // the pair is not in this sentence: its own sentence reports it
-      }
-    }
+    if (near_only) spans = {near_span};
     for (const auto& [b, e] : spans) {
       doc_.matches.push_back(Match{rule_index, sentence_index, s.begin + b, s.begin + e});
     }

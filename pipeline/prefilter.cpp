@@ -119,6 +119,25 @@ void collapse_space(std::string_view s, std::string* out) {
   out->resize(static_cast<size_t>(w - begin));
 }
 
+// s as collapse_space() writes it: s itself when it has no white space
+// other than single ' ' (most normalized sentences), else a copy in *buffer.
+std::string_view collapsed(std::string_view s, std::string* buffer) {
+  static constexpr auto kFolds = [] {
+    std::array<bool, 256> folds{};
+    for (char c : {'\n', '\t', '\r', '\f', '\v'}) folds[static_cast<unsigned char>(c)] = true;
+    return folds;
+  }();
+  bool after_space = false;
+  for (char c : s) {
+    if (kFolds[static_cast<unsigned char>(c)] || (c == ' ' && after_space)) {
+      collapse_space(s, buffer);
+      return *buffer;
+    }
+    after_space = c == ' ';
+  }
+  return s;
+}
+
 bool all_space(const std::vector<std::string>& strs) {
   return std::all_of(strs.begin(), strs.end(), [](const std::string& x) { return x == " "; });
 }
@@ -1168,8 +1187,7 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
   atoms.clear();
   // The atoms are found, and their \b checked, in the text with white
   // space collapsed (is_space()).
-  collapse_space(text, &s->text);
-  text = s->text;
+  text = collapsed(text, &s->text);
   ac_->scan(text, [&](int atom, size_t end) {
     const auto a = static_cast<size_t>(atom);
     for (uint32_t k = atom_first_[a]; k < atom_first_[a + 1]; ++k) {

@@ -76,6 +76,15 @@ TEST_F(MatchTest, NearCountsWordsBetween) {
   EXPECT_THAT(fired("Bots were then widely and repeatedly used to amplify posts."), ElementsAre());
 }
 
+TEST_F(MatchTest, NearOnlyRuleNeedsItsPairInOneSentence) {
+  // The scope (document) is where `all` and the rule's other conditions
+  // look; the evidence is the pair, so it must lie in the sentence that
+  // reports it, even when the words between two sentences are few.
+  EXPECT_THAT(fired("The campaign spread. A deepfake of his voice followed."), ElementsAre("demo.near-doc"));
+  EXPECT_THAT(fired("The campaign spread a deepfake. Voices followed."), ElementsAre());
+  EXPECT_THAT(fired("A deepfake of his voice followed."), ElementsAre());  // no campaign in the document
+}
+
 TEST_F(MatchTest, NearEvidenceSpansBothEnds) {
   Document doc = prepared("Bots were used to amplify the posts.");
   match(*rules_, doc);

@@ -26,7 +26,7 @@ TEST(Rules, LoadsGoodPackWithoutIssues) {
   std::vector<Issue> issues;
   auto set = testing::load_or_die(data("rules/good"), nullptr, &issues);
   for (const auto& i : issues) ADD_FAILURE() << i.format();
-  ASSERT_EQ(set->rules().size(), 5u);
+  ASSERT_EQ(set->rules().size(), 6u);
   EXPECT_EQ(set->rules()[0].id, "demo.impersonation");
   EXPECT_EQ(set->rules()[1].weight, 0.9);
   EXPECT_EQ(set->rules()[2].scope, Scope::kParagraph);
