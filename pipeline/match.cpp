@@ -159,8 +159,10 @@ class DocMatcher {
   }
 
   // Runs one rule on one sentence, appending matches or a suppression;
-  // `spans` are its trigger's matches in the sentence.
-  void run_rule(size_t rule_index, size_t sentence_index, std::vector<std::pair<size_t, size_t>> spans) {
+  // `spans` are its trigger's matches in the sentence; `c` says which of its
+  // vetoes may match there (Candidate).
+  void run_rule(const Candidate& c, size_t sentence_index, std::vector<std::pair<size_t, size_t>> spans) {
+    const auto rule_index = static_cast<size_t>(c.rule);
     const Rule& rule = rules_.rules()[rule_index];
     const Sentence& s = doc_.sentences[sentence_index];
     std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
@@ -183,8 +185,9 @@ class DocMatcher {
     if (rule.unless || rule.pack_unless) {
       // As one alternation "own|pack" would: the leftmost veto, the rule's own on a tie.
       StringPiece own, pack;
-      const bool by_own = rule.unless && unless_match(*rule.unless, sentence_index, sentence, &own);
-      const bool by_pack = rule.pack_unless && unless_match(*rule.pack_unless, sentence_index, sentence, &pack);
+      const bool by_own = rule.unless && c.own_veto && unless_match(*rule.unless, sentence_index, sentence, &own);
+      const bool by_pack =
+          rule.pack_unless && c.pack_veto && unless_match(*rule.pack_unless, sentence_index, sentence, &pack);
       if (by_own || by_pack) {
         const StringPiece* veto = by_own && !(by_pack && pack.data() < own.data()) ? &own : &pack;
         doc_.suppressed.push_back(Suppression{rule_index, sentence_index, s.begin + spans[0].first,
@@ -270,7 +273,7 @@ class DocMatcher {
       for (const Candidate& c : candidates) {
         const auto r = static_cast<size_t>(c.rule);
         std::string_view sentence(doc_.norm.text.data() + s.begin, s.end - s.begin);
-        run_rule(r, si, prefilter ? trigger_spans(*prefilter, c, sentence) : find_all(*rules_.rules()[r].trigger, sentence));
+        run_rule(c, si, prefilter ? trigger_spans(*prefilter, c, sentence) : find_all(*rules_.rules()[r].trigger, sentence));
       }
       std::sort(doc_.matches.begin() + static_cast<long>(first_match), doc_.matches.end(),
                 [](const Match& a, const Match& b) {

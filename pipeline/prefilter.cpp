@@ -1015,6 +1015,7 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
     alternatives += t.alternatives.size();
   }
   pf->alternatives_ = std::vector<std::atomic<const RE2*>>(alternatives);
+  std::unordered_map<std::string, int> veto_nodes;
   for (size_t r = 0; r < triggers.size(); ++r) {
     const auto& alts = triggers[r].alternatives;
     for (size_t a = 0; a < alts.size(); ++a) {
@@ -1024,6 +1025,14 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
       if (root == kTrue) pf->fallback_.emplace_back(static_cast<int>(r), static_cast<int>(a));
     }
     pf->gates_.push_back(builder.all_of(triggers[r].required));
+    // A pack's vetoes are the same regex in each of its rules: read once.
+    auto veto = [&](const std::string& rx) {
+      if (rx.empty()) return kTrue;
+      auto [it, added] = veto_nodes.try_emplace(rx, kTrue);
+      if (added) it->second = builder.condition(rx);
+      return it->second;
+    };
+    pf->vetoes_.emplace_back(veto(triggers[r].own_veto), veto(triggers[r].pack_veto));
   }
   // Only nodes a rule's condition reaches take part: building made more
   // (atoms an OR dropped as covered, sub-conditions later flattened).
@@ -1036,6 +1045,11 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
   }
   for (int gate : pf->gates_) {
     if (gate != kTrue) todo.push_back(gate);
+  }
+  for (const auto& [own, pack] : pf->vetoes_) {
+    for (int veto : {own, pack}) {
+      if (veto != kTrue) todo.push_back(veto);
+    }
   }
   while (!todo.empty()) {
     const auto id = static_cast<size_t>(todo.back());
@@ -1243,7 +1257,9 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
     // child woke it, an OR when a child marked or woke it.
     const int gate = gates_[static_cast<size_t>(r)];
     if (gate != kTrue && s->found[static_cast<size_t>(gate)] != stamp) continue;
-    out->push_back(Candidate{r, s->mask[static_cast<size_t>(r)]});
+    auto may = [&](int node) { return node == kTrue || s->found[static_cast<size_t>(node)] == stamp; };
+    const auto [own, pack] = vetoes_[static_cast<size_t>(r)];
+    out->push_back(Candidate{r, s->mask[static_cast<size_t>(r)], may(own), may(pack)});
   }
 }
 

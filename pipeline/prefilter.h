@@ -51,6 +51,9 @@ namespace ttptag {
 struct Candidate {
   int rule = 0;
   uint64_t alternatives = 0;
+  // Whether the rule's own vetoes, and its pack's, may match in the text
+  // (false: their regex need not run).
+  bool own_veto = true, pack_veto = true;
 };
 
 // Per-thread working memory for Prefilter::candidates, reused across calls.
@@ -76,6 +79,9 @@ class Prefilter {
     // (its `all` at sentence scope): a rule whose required ones cannot
     // occur is no candidate, whatever its trigger.
     std::vector<std::string> required;
+    // Its vetoes, each list as one regex ("" if none): the rule's own
+    // `unless` and its pack's.
+    std::string own_veto, pack_veto;
   };
   static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers);
   ~Prefilter();
@@ -127,6 +133,7 @@ class Prefilter {
   std::vector<std::vector<int>> roots_;  // per rule, per alternative: node id, or -1 (fallback Set)
   std::vector<uint64_t> all_;            // per rule: the mask of all its alternatives
   std::vector<int> gates_;               // per rule: the node of its required regexes, or -1 (none)
+  std::vector<std::pair<int, int>> vetoes_;  // per rule: nodes of its own and its pack's vetoes, or -1
   int max_height_ = 0;
   std::unique_ptr<Automaton> ac_;
   // The atom nodes of automaton atom a (one per boundary checks) are

@@ -746,9 +746,24 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
   {
     // Every rule's patterns, validated up front in parallel (Compiler::prevalidate).
     std::vector<std::vector<std::string>> batches;
+    // A list of vetoes as the rules loop joins them into one regex.
+    auto veto_regex = [&](const std::vector<std::string>& vetoes) {
+      std::string alt;
+      for (const auto& u : vetoes) {
+        std::string err;
+        const std::string full = comp.expand_pattern(u, &err).full;
+        gathered_ok = gathered_ok && err.empty() && !full.empty();
+        if (!alt.empty()) alt += '|';
+        alt += "(?:" + full + ")";
+      }
+      return alt;
+    };
     for (const auto& pack : packs) {
       const auto rules_it = pack.doc.find("rules");
       if (rules_it == pack.doc.end() || !rules_it->is_array()) continue;
+      std::vector<std::string> pack_unless;
+      if (pack.doc.contains("unless")) string_array(pack.doc["unless"], &pack_unless);
+      const std::string pack_veto = veto_regex(pack_unless);
       for (const auto& r : *rules_it) {
         if (!r.is_object()) continue;
         // The trigger's alternatives, as the rules loop below will make
@@ -771,6 +786,10 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
         for (const char* field : {"patterns", "all", "unless"}) {
           if (r.contains(field)) string_array(r[field], &texts);
         }
+        std::vector<std::string> own_unless;
+        if (r.contains("unless")) string_array(r["unless"], &own_unless);
+        trigger.own_veto = veto_regex(own_unless);
+        if (r.value("pack_unless", json(true)) == true) trigger.pack_veto = pack_veto;
         // Its `all` at sentence scope (the default): what must also occur
         // in a sentence for the rule to fire there.
         if (r.contains("all") && r.value("scope", json("sentence")) == "sentence") {
@@ -1091,7 +1110,9 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     gathered_match = rule.trigger_sources.empty()
                          ? alts.size() == 1 && alts[0] == rule.trigger->pattern()
                          : alts == rule.trigger_sources;
-    gathered_match = gathered_match && gathered_triggers[i].required == sentence_alls(rule);
+    gathered_match = gathered_match && gathered_triggers[i].required == sentence_alls(rule) &&
+                     gathered_triggers[i].own_veto == (rule.unless ? rule.unless->pattern() : "") &&
+                     gathered_triggers[i].pack_veto == (rule.pack_unless ? rule.pack_unless->pattern() : "");
   }
   if (gathered_match) {
     for (size_t i = 0; i < set->rules_.size(); ++i) gathered_prefilter->set_whole(i, set->rules_[i].trigger.get());
@@ -1107,6 +1128,8 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     triggers[i].alternatives = rule.trigger_sources;
     if (triggers[i].alternatives.empty()) triggers[i].alternatives.push_back(rule.trigger->pattern());
     triggers[i].required = sentence_alls(rule);
+    if (rule.unless) triggers[i].own_veto = rule.unless->pattern();
+    if (rule.pack_unless) triggers[i].pack_veto = rule.pack_unless->pattern();
   }
   set->prefilter_ = Prefilter::build(triggers);
   return set;

@@ -70,6 +70,27 @@ TEST(Prefilter, RequiredRegexesGateARule) {
   EXPECT_EQ(r.pf->describe(2).find("required"), std::string::npos) << r.pf->describe(2);
 }
 
+TEST(Prefilter, SaysWhichVetoesMayMatch) {
+  LazyRE2 lazy(std::make_unique<RE2>("\\bclaimed\\b"));
+  Prefilter::Trigger t{{"\\bclaimed\\b"}, &lazy, {}, "(?:\\bno evidence\\b)|(?:\\bdenied\\b)", "(?:\\bhypothetical\\b)"};
+  Prefilter::Trigger no_vetoes{{"\\bclaimed\\b"}, &lazy};
+  auto pf = Prefilter::build({t, no_vetoes});
+  PrefilterScratch scratch;
+  std::vector<Candidate> out;
+  pf->candidates("they claimed it", &out, &scratch);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_FALSE(out[0].own_veto);
+  EXPECT_FALSE(out[0].pack_veto);
+  EXPECT_TRUE(out[1].own_veto && out[1].pack_veto);  // none to rule out: run as before
+  pf->candidates("they denied what was claimed", &out, &scratch);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_TRUE(out[0].own_veto);
+  EXPECT_FALSE(out[0].pack_veto);
+  pf->candidates("a hypothetical claimed case", &out, &scratch);
+  EXPECT_FALSE(out[0].own_veto);
+  EXPECT_TRUE(out[0].pack_veto);
+}
+
 TEST(Prefilter, ReportsOnlyAlternativesThatMayOccur) {
   Rules r({{"\\balpha\\w+", "\\bbeta gamma\\b", "delta"}});
   EXPECT_EQ(r.candidates("alphas only")[0], 0b001u);
