@@ -30,6 +30,10 @@
 // one atom, not its words. An alternative left with no
 // condition at all, or using syntax the reader does not know (e.g. (?i)),
 // is found by a small RE2::Set of such alternatives instead.
+//
+// The same atoms decide two more things per rule: whether its
+// sentence-scope `all` regexes can all occur (if not, it is no candidate),
+// and whether its vetoes can (if not, match() does not run them).
 #pragma once
 
 #include <cstdint>
