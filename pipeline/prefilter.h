@@ -36,6 +36,8 @@
 // and whether its vetoes can (if not, match() does not run them).
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <atomic>
@@ -109,7 +111,8 @@ class Prefilter {
   uint64_t all(size_t rule) const { return all_[rule]; }
 
   // For tests and tuning: rule r's condition, readable (atoms quoted, & and
-  // |, "set" for the fallback Set, then "&& required" and its gate); counts.
+  // |, "set" for the fallback Set with "if [bytes]" it needs, then
+  // "&& required" and its gate); counts.
   std::string describe(size_t rule) const;
   size_t fallback_alternatives() const { return fallback_.size(); }
   size_t atom_count() const;
@@ -151,6 +154,10 @@ class Prefilter {
   std::vector<AtomNode> atom_nodes_;
   std::unique_ptr<RE2::Set> fallback_set_;         // alternatives without a condition
   std::vector<std::pair<int, int>> fallback_;      // its entry i: (rule, alternative)
+  // Per entry: bytes of which every match holds one (none: unknown); and
+  // their union, what a sentence must hold one of for any entry to match.
+  std::vector<std::bitset<256>> fallback_need_;
+  std::array<bool, 256> fallback_bytes_{};
 
   // alternative()'s regexes, compiled on first use: rule r's alternative a
   // is entry first_alternative_[r] + a.

@@ -108,6 +108,30 @@ TEST(Prefilter, AlternativesWithoutLiteralsGoToTheFallbackSet) {
   EXPECT_TRUE(r.candidates("nothing").empty());
 }
 
+// The Set is asked only about sentences holding a byte that every match
+// of some alternative in it holds: the reader works out those bytes (the
+// rarest it can prove), or none for syntax it does not model.
+TEST(Prefilter, FallbackSetNeedsOneOfItsBytes) {
+  Rules r({{"\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b"},
+           {"(?:^| )r/[a-z0-9_]{3,}\\b"},
+           {"\\b(?:\\d{1,3}\\[\\.\\]){3}\\d{1,3}\\b"},
+           {"(?:x|[A-C]|\\x{e9})[_-]?\\w{2}"}});
+  EXPECT_EQ(r.pf->describe(0), "set if [0-9]");
+  EXPECT_EQ(r.pf->describe(1), "set if [/]");
+  EXPECT_EQ(r.pf->describe(2), "set if [[]");
+  EXPECT_EQ(r.pf->describe(3), "set if [A-Cx\\xC3]");  // each branch's rarest byte; 0xC3 leads "é"
+  EXPECT_EQ(r.candidates("hosted at 185.22.153.10 since may").count(0), 1u);
+  EXPECT_EQ(r.candidates("see r/worldnews").count(1), 1u);
+  EXPECT_EQ(r.candidates("at 10[.]0[.]0[.]1").count(2), 1u);
+  EXPECT_EQ(r.candidates("\xc3\xa9-ab").count(3), 1u);
+  EXPECT_TRUE(r.candidates("no such bytes in this sentence.").empty());
+  // Bytes unknown: the Set is asked about every sentence.
+  Rules unknown({{"(?i)posing"}, {"\\d+\\.\\d+"}});
+  EXPECT_EQ(unknown.pf->describe(0), "set");
+  EXPECT_EQ(unknown.candidates("Posing").count(0), 1u);
+  EXPECT_TRUE(unknown.candidates("no digits").empty());
+}
+
 // A common word crossed with its neighbour still selects: "the" alone is
 // no atom, "the network" is one. Without crossing, any sentence with
 // "network" (or "platform", ...) would wake the rule.
@@ -149,7 +173,10 @@ TEST(Prefilter, NeverMissesAMatch) {
       "(?:(?:deep)?fake|forged)\\s+(?:audio|video)", "n[o0]t? (?:a )?bot", "a\\.b\\*c\\?d", "\\\\back\\\\slash",
       // white space (one space to the scan): runs, optional, literal, in classes
       "\\bposing\\s+as\\b", "two  spaces", "tab\\tbed", "line\\s*break", "x\\s{2,}y", "(?: )+gap", "[\\s,]+and",
-      "end\\s$", "^\\s+lead", "wide [\\n ]open"};
+      "end\\s$", "^\\s+lead", "wide [\\n ]open",
+      // no literal atoms: the fallback Set, asked only where a byte it needs is
+      "\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b", "[0-9]{2,}", "\\w+@\\w+", "[A-Z]\\d", "\\d\\s?kg", "(?:\\d|x)y?",
+      "[^a]b", "(?:[a-c]|\\d)+z?", "\\x{e9}?\\d"};
   std::vector<std::vector<std::string>> alts;
   for (const auto& p : patterns) alts.push_back({p});
   Rules r(alts);
@@ -162,7 +189,8 @@ TEST(Prefilter, NeverMissesAMatch) {
       "n0 bot",     "a.b*c?d",      "\\back\\slash", "nothing",  "x",      "r/ab",
       "posing as", "posing\n\tas", "posing  as", "two  spaces", "two spaces", "two\n\nspaces", "tab\tbed", "tab bed",
       "linebreak", "line \n break", "x  y", "x\ny", "x \ty", "  gap", "\tgap", ", and", " \n and", "end ", "end\n",
-      " lead", "\n\nlead", "wide\nopen", "wide  open", "wide open"};
+      " lead", "\n\nlead", "wide\nopen", "wide  open", "wide open",
+      "1.22.3.44", "10.0.0", "room 42", "a@b", "x7", "R2", "5 kg", "5kg", "y", "cz", "\xc3\xa9" "9", "bb"};
   std::vector<std::string> texts = pieces;
   for (size_t i = 0; i < pieces.size(); ++i) {
     texts.push_back(pieces[i] + " " + pieces[(i * 7 + 3) % pieces.size()]);
