@@ -3,7 +3,7 @@
 # Sourced by demo.sh and test.sh. Uses apt-get as root, or through sudo.
 ttptag_packages=(build-essential cmake pkg-config libre2-dev libutf8proc-dev nlohmann-json3-dev
   libcli11-dev libgtest-dev libgmock-dev python3 libcpp-httplib-dev
-  libtbb-dev libgumbo-dev libpoppler-cpp-dev)
+  libtbb-dev libgumbo-dev libpoppler-cpp-dev libmimalloc-dev)
 # What only the tests need (test.sh installs them too): Dask for tests/cli/dask_example.sh.
 ttptag_test_packages=(python3-distributed)
 # test.sh's sanitizer step needs nothing more: g++ brings gcc's ASan and UBSan
