@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 #include <oneapi/tbb/parallel_for.h>
@@ -215,7 +216,16 @@ class Compiler {
   }
 
   // Pattern -> regex with `{list}` references expanded.
+  // Each pattern is expanded twice (for the prefilter, then for its rule)
+  // and pack vetoes once per rule: the expansions are kept while loading.
   Expansion expand_pattern(const std::string& pattern, std::string* err) {
+    if (auto it = expanded_.find(pattern); it != expanded_.end()) return it->second;
+    Expansion out = expand_pattern_uncached(pattern, err);
+    if (err->empty()) expanded_.emplace(pattern, out);
+    return out;
+  }
+
+  Expansion expand_pattern_uncached(const std::string& pattern, std::string* err) {
     Expansion out;
     for (size_t i = 0; i < pattern.size();) {
       if (pattern[i] == '\\' && i + 1 < pattern.size()) {
@@ -247,23 +257,25 @@ class Compiler {
     });
   }
 
-  std::string list_group(const std::string& name, std::string* err) {
+  const std::string& list_group(const std::string& name, std::string* err) {
+    static const std::string kNone;
+    if (auto done = groups_.find(name); done != groups_.end()) return done->second;
     auto it = lists_.find(name);
     if (it == lists_.end()) {
       *err = "unknown list {" + name + "}";
-      return "";
+      return kNone;
     }
     std::string group = "(?:";
     for (size_t k = 0; k < it->second.size(); ++k) {
       if (k) group += '|';
       group += it->second[k].second;
     }
-    return group + ")";
+    return groups_.emplace(name, group + ")").first->second;
   }
 
   // Appends list `name` to both forms of an expansion.
   bool add_list(const std::string& name, Expansion* out, std::string* err) {
-    std::string group = list_group(name, err);
+    const std::string& group = list_group(name, err);
     if (group.empty()) return false;
     out->full += group;
     out->skeleton += "(?:{" + name + "})";
@@ -618,6 +630,8 @@ class Compiler {
   Lists lists_;
   std::set<std::string> valid_;                                   // check() cache
   std::map<std::string, int64_t> skeletons_;                      // validate() cache: program sizes
+  std::unordered_map<std::string, std::string> groups_;           // list_group() cache
+  std::unordered_map<std::string, Expansion> expanded_;           // expand_pattern() cache
   std::map<std::string, std::shared_ptr<const LazyRE2>> shared_;  // matcher() cache
 };
 
