@@ -1144,7 +1144,14 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
     alternatives += t.alternatives.size();
   }
   pf->alternatives_ = std::vector<std::atomic<const RE2*>>(alternatives);
+  // A pack's vetoes are the same regex in each of its rules: read once.
   std::unordered_map<std::string, int> veto_nodes;
+  auto veto_condition = [&](const std::string& rx) {
+    if (rx.empty()) return kTrue;
+    auto [it, added] = veto_nodes.try_emplace(rx, kTrue);
+    if (added) it->second = builder.condition(rx);
+    return it->second;
+  };
   for (size_t r = 0; r < triggers.size(); ++r) {
     const auto& alts = triggers[r].alternatives;
     for (size_t a = 0; a < alts.size(); ++a) {
@@ -1157,14 +1164,7 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
       }
     }
     pf->gates_.push_back(builder.all_of(triggers[r].required));
-    // A pack's vetoes are the same regex in each of its rules: read once.
-    auto veto = [&](const std::string& rx) {
-      if (rx.empty()) return kTrue;
-      auto [it, added] = veto_nodes.try_emplace(rx, kTrue);
-      if (added) it->second = builder.condition(rx);
-      return it->second;
-    };
-    pf->vetoes_.emplace_back(veto(triggers[r].own_veto), veto(triggers[r].pack_veto));
+    pf->vetoes_.emplace_back(veto_condition(triggers[r].own_veto), veto_condition(triggers[r].pack_veto));
   }
   // Only nodes a rule's condition reaches take part: building made more
   // (atoms an OR dropped as covered, sub-conditions later flattened).

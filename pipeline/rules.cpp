@@ -216,8 +216,8 @@ class Compiler {
   }
 
   // Pattern -> regex with `{list}` references expanded.
-  // Each pattern is expanded twice (for the prefilter, then for its rule)
-  // and pack vetoes once per rule: the expansions are kept while loading.
+  // Each pattern is expanded twice, for the prefilter and then for its
+  // rule: the expansions are kept while loading.
   Expansion expand_pattern(const std::string& pattern, std::string* err) {
     if (auto it = expanded_.find(pattern); it != expanded_.end()) return it->second;
     Expansion out = expand_pattern_uncached(pattern, err);
