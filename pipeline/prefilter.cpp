@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <bitset>
 #include <cmath>
 #include <cctype>
+#include <cstring>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -127,23 +129,44 @@ void collapse_space(std::string_view s, std::string* out) {
   out->resize(static_cast<size_t>(w - begin));
 }
 
+// Whether collapse_space() would leave s as it is, byte by byte.
+bool is_collapsed_bytewise(std::string_view s) {
+  bool after_space = false;
+  for (char c : s) {
+    if ((is_space(c) && c != ' ') || (c == ' ' && after_space)) return false;
+    after_space = c == ' ';
+  }
+  return true;
+}
+
+// The same, eight bytes at a time: it runs on every sentence, and the byte
+// loop was a tenth of the prefilter's time. A block with a byte under 0x0E
+// (\t..\r, or a rare control byte) or two spaces in a row is left to the
+// byte loop.
+bool is_collapsed(std::string_view s) {
+  if constexpr (std::endian::native != std::endian::little) return is_collapsed_bytewise(s);
+  constexpr uint64_t kOnes = 0x0101010101010101, kLow7 = 0x7F7F7F7F7F7F7F7F, kHigh = 0x8080808080808080;
+  uint64_t space_before = 0;  // bit 63: the byte before this block is ' '
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    const uint64_t controls = (x - kOnes * 0x0E) & ~x & kHigh;  // nonzero iff a byte < 0x0E
+    const uint64_t y = x ^ (kOnes * ' ');
+    const uint64_t spaces = ~(((y & kLow7) + kLow7) | y) & kHigh;  // bit 7 of each ' ' byte
+    if (controls | (spaces & ((spaces << 8) | (space_before >> 56)))) return is_collapsed_bytewise(s);
+    space_before = spaces;
+  }
+  // The rest, from the last byte checked (a ' ' there and one after is a run).
+  return is_collapsed_bytewise(s.substr(i > 0 ? i - 1 : 0));
+}
+
 // s as collapse_space() writes it: s itself when it has no white space
 // other than single ' ' (most normalized sentences), else a copy in *buffer.
 std::string_view collapsed(std::string_view s, std::string* buffer) {
-  static constexpr auto kFolds = [] {
-    std::array<bool, 256> folds{};
-    for (char c : {'\n', '\t', '\r', '\f', '\v'}) folds[static_cast<unsigned char>(c)] = true;
-    return folds;
-  }();
-  bool after_space = false;
-  for (char c : s) {
-    if (kFolds[static_cast<unsigned char>(c)] || (c == ' ' && after_space)) {
-      collapse_space(s, buffer);
-      return *buffer;
-    }
-    after_space = c == ' ';
-  }
-  return s;
+  if (is_collapsed(s)) return s;
+  collapse_space(s, buffer);
+  return *buffer;
 }
 
 // A rough share of English sentences holding byte c, to choose which of a

@@ -160,6 +160,20 @@ TEST(Prefilter, WhiteSpaceRunsAreOneSpace) {
   EXPECT_TRUE(r.candidates("an ad for a hoc").empty());
 }
 
+// Whether a sentence needs collapsing is decided eight bytes at a time: a
+// run of white space must be seen at every offset and across blocks.
+TEST(Prefilter, WhiteSpaceRunIsSeenAtAnyOffset) {
+  Rules r({{"\\bposing\\s+as\\b"}});
+  for (const std::string run : {"  ", "\n", "\t", " \r\n", "\f", "\v", " \n"}) {
+    for (size_t lead = 0; lead < 20; ++lead) {
+      const std::string text = std::string(lead, 'x') + " posing" + run + "as a voter";
+      EXPECT_EQ(r.candidates(text).count(0), 1u) << "lead " << lead << ", run of " << run.size();
+    }
+  }
+  EXPECT_EQ(r.candidates("they were posing as voters").count(0), 1u);
+  EXPECT_TRUE(r.candidates("they were posing  at as voters").empty());
+}
+
 // The condition must be necessary: whenever RE2 finds a match, the rule and
 // that alternative are candidates. Patterns exercise the syntax the reader
 // models (and some it must give up on); texts hit and miss them.
