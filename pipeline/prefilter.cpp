@@ -223,11 +223,9 @@ bool is_alnum(char c) {
 // this list, never its results.
 constexpr std::string_view kCommonWords[] = {
     "the", "and", "for", "from", "with", "that", "this", "was", "were", "are", "has", "have", "had",
-    "its", "his", "her", "their", "our", "who", "which", "not", "but", "said", "also", "been", "more",
-    "than", "they", "will", "would", "can", "into", "about", "after", "over", "other", "such", "some",
-    "all", "one", "two", "new", "what", "when", "where", "how", "there", "these", "those", "them",
-    "then", "only", "just", "like", "many", "most", "out", "off", "may", "could", "should", "any",
-    "each", "per", "you", "she", "him", "a", "i", "of", "to", "in", "on", "by", "at", "is", "it", "be", "or",
+    "its", "his", "her", "their", "our", "who", "which", "not", "but", "said", "also", "been",
+    "than", "they", "will", "would", "into", "about", "other", "there", "these", "those", "them",
+    "then", "you", "she", "him", "a", "i", "of", "to", "in", "on", "by", "at", "is", "it", "be", "or",
     "an", "as", "we", "he", "if", "so", "no", "up", "do", "us", "my", "me"};
 constexpr size_t kLongestCommonWord = [] {
   size_t longest = 0;
@@ -1143,7 +1141,11 @@ double Prefilter::atom_frequency(const std::string& atom, bool left_boundary, bo
                                     static_cast<unsigned char>(atom.front()) < 0x80);
   right_boundary = right_boundary || (!atom.empty() && !is_word(static_cast<unsigned char>(atom.back())) &&
                                       static_cast<unsigned char>(atom.back()) < 0x80);
-  if (core.size() < kMinAtom && !(left_boundary && right_boundary && !core.empty())) return kCommon;
+  // Digits are rare in prose: "18-" selects as well as a word does.
+  const bool digit = std::any_of(atom.begin(), atom.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (core.size() < kMinAtom && !(left_boundary && right_boundary && !core.empty()) && !(digit && atom.size() >= kMinAtom)) {
+    return kCommon;
+  }
   if (core.size() <= kLongestCommonWord) {
     for (auto w : kCommonWords) {
       if (core == w) return kCommon;

@@ -146,6 +146,18 @@ TEST(Prefilter, CommonWordsAreCrossedWithTheirNeighbours) {
   EXPECT_TRUE(r.candidates("marketing was hard").empty());
 }
 
+// Words common in prose but not in most sentences ("new", "just") and
+// short strings with a digit ("18-") are atoms: without them the condition
+// of these patterns was "accounts" or nothing at all.
+TEST(Prefilter, FairlyRareShortAtomsSelect) {
+  Rules r({{"\\bnew (?:\\w+ ){0,3}?accounts\\b"}, {"\\btargeting (?:\\w+ ){0,2}(?:18-\\d\\d|aged \\d+)"}});
+  EXPECT_EQ(r.pf->describe(0), "(\"accounts\"\\b & \\b\"new \")");
+  EXPECT_TRUE(r.candidates("the accounts were closed").empty());
+  EXPECT_EQ(r.candidates("new fake accounts").count(0), 1u);
+  EXPECT_TRUE(r.candidates("targeting young voters").empty());
+  EXPECT_EQ(r.candidates("targeting 18-24 year olds").count(1), 1u);
+}
+
 // To the scan, a run of white space is one space: a phrase is one atom
 // ("posing as"), not its words, and a line break or double space between
 // its words still finds it.
