@@ -238,15 +238,20 @@ constexpr size_t kLongestCommonWord = [] {
 // Aho-Corasick automaton over the atoms, over byte classes (bytes that
 // occur in no atom share one class). States are numbered breadth first; the
 // first ones, where the scan spends most of its time, are full DFA rows (up
-// to kDenseBytes); deeper states keep only their trie edges and a failure
+// to Prefilter::kDenseBytes); deeper states keep only their trie edges and a failure
 // link. A full table for every state took 21 MB for the bundled rules'
 // 28 000 atoms; this takes a fifth of that.
+//
+// The scan is bound by memory, not instructions: each byte's step reads a
+// state the last step chose. So a deep state is one 16-byte record, with
+// its edge inline when it has one (most have: the inside of a phrase);
+// and the scan reports a state, whose atom nodes are one run of an array
+// (Prefilter::hits_), not a chain of them.
 class Prefilter::Automaton {
  public:
-  static constexpr size_t kDenseBytes = size_t{4} << 20;
-
-  // atoms: distinct strings; scan() reports their indices.
-  explicit Automaton(const std::vector<std::string>& atoms) {
+  // atoms: distinct strings (for_each_report() gives their indices).
+  // dense_bytes: the budget of the dense rows.
+  Automaton(const std::vector<std::string>& atoms, size_t dense_bytes) {
     std::array<bool, 256> used{};
     for (const auto& s : atoms) {
       for (unsigned char c : s) used[c] = true;
@@ -284,7 +289,7 @@ class Prefilter::Automaton {
     }
     for (size_t k = 0; k < order.size(); ++k) number[order[k]] = static_cast<uint32_t>(k);
     const size_t n = order.size();
-    dense_ = static_cast<uint32_t>(std::min(n, std::max<size_t>(1, kDenseBytes / (classes_ * sizeof(uint32_t)))));
+    dense_ = static_cast<uint32_t>(std::min(n, std::max<size_t>(1, dense_bytes / (classes_ * sizeof(uint32_t)))));
     out_.resize(n);
     edge_begin_.resize(n + 1);
     for (size_t k = 0; k < n; ++k) {
@@ -325,29 +330,79 @@ class Prefilter::Automaton {
     auto code = [&](uint32_t t) { return t << 1 | (report_[t] >= 0 ? 1u : 0u); };
     for (auto& t : delta_) t = code(t);
     for (auto& t : edge_target_) t = code(t);
+    // The deep states, packed for the scan.
+    deep_.resize(n - dense_);
+    for (uint32_t st = dense_; st < n; ++st) {
+      Deep& d = deep_[st - dense_];
+      d.fail = fail_[st];
+      d.count = static_cast<uint16_t>(std::min<uint32_t>(edge_begin_[st + 1] - edge_begin_[st], 0xFFFF));
+      if (d.count == 1) {
+        d.cls = edge_class_[edge_begin_[st]];
+        d.target = edge_target_[edge_begin_[st]];
+        continue;
+      }
+      d.target = static_cast<uint32_t>(edges_.size());
+      for (uint32_t e = edge_begin_[st]; e < edge_begin_[st + 1]; ++e) edges_.push_back(Edge{edge_target_[e], edge_class_[e]});
+      if (edge_begin_[st + 1] - edge_begin_[st] > 0xFFFF) throw std::length_error("prefilter: a state with too many edges");
+    }
+    edge_begin_ = {};
+    edge_class_ = {};
+    edge_target_ = {};
+    fail_ = {};
   }
 
   size_t memory() const {
-    return delta_.size() * sizeof(uint32_t) + edge_class_.size() * sizeof(uint16_t) +
-           (edge_target_.size() + edge_begin_.size() + fail_.size()) * sizeof(uint32_t) +
+    return delta_.size() * sizeof(uint32_t) + deep_.size() * sizeof(Deep) + edges_.size() * sizeof(Edge) +
            (out_.size() + report_.size() + next_report_.size()) * sizeof(int);
   }
+  size_t state_count() const { return out_.size(); }
 
-  // Calls found(atom index, end offset) for every atom occurrence in text.
+  // Calls f(atom index) for each atom that ends in state st (longest first).
+  template <typename F>
+  void for_each_report(uint32_t st, F&& f) const {
+    for (int r = report_[st]; r >= 0; r = next_report_[static_cast<size_t>(r)]) f(out_[static_cast<size_t>(r)]);
+  }
+
+  // Calls found(state, end offset) wherever the scan enters a state in
+  // which atoms end (for_each_report() gives them).
   template <typename F>
   void scan(std::string_view text, F&& found) const {
     uint32_t code = 0;
     const size_t n = text.size();
     for (size_t i = 0; i < n; ++i) {
-      code = next(code >> 1, cls_[static_cast<unsigned char>(text[i])]);
-      if ((code & 1) == 0) continue;
-      for (int r = report_[code >> 1]; r >= 0; r = next_report_[static_cast<size_t>(r)]) {
-        found(out_[static_cast<size_t>(r)], i + 1);
-      }
+      code = step(code >> 1, cls_[static_cast<unsigned char>(text[i])]);
+      if (code & 1) found(code >> 1, i + 1);
     }
   }
 
  private:
+  struct Deep {       // a state past the dense rows
+    uint32_t fail;    // its failure state
+    uint32_t target;  // one edge: its next code; more: where in edges_ they start
+    uint16_t cls;     // one edge: its class
+    uint16_t count;   // edges
+  };
+  struct Edge {
+    uint32_t target;  // code
+    uint16_t cls;
+  };
+
+  // next() as the scan takes it, from the packed states.
+  uint32_t step(uint32_t st, uint32_t c) const {
+    while (st >= dense_) {
+      const Deep& d = deep_[st - dense_];
+      if (d.count == 1) {
+        if (d.cls == c) return d.target;
+      } else {
+        for (uint32_t e = d.target; e < d.target + d.count; ++e) {
+          if (edges_[e].cls == c) return edges_[e].target;
+        }
+      }
+      st = d.fail;
+    }
+    return delta_[static_cast<size_t>(st) * classes_ + c];
+  }
+
   // The state after st on class c: a dense row, or st's trie edge, or the
   // same from its failure state (shallower, so the chain ends in a row).
   // Once built, what it gives is a code (the constructor's end).
@@ -369,6 +424,8 @@ class Prefilter::Automaton {
   std::vector<uint16_t> edge_class_;
   std::vector<uint32_t> edge_target_;  // code of the next state
   std::vector<uint32_t> fail_;        // per state: its failure state
+  std::vector<Deep> deep_;            // states [dense_, n): what the scan reads of them
+  std::vector<Edge> edges_;           // their edges, where more than one
   std::vector<int> out_;              // atom (node id) ending at the state, or -1
   std::vector<int> report_;           // first state with an atom on the failure chain, or -1
   std::vector<int> next_report_;      // the next one after that, or -1
@@ -1157,7 +1214,7 @@ double Prefilter::atom_frequency(const std::string& atom, bool left_boundary, bo
 
 Prefilter::Prefilter() = default;
 
-std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers) {
+std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers, size_t dense_bytes) {
   std::unique_ptr<Prefilter> pf(new Prefilter());
   pf->triggers_ = triggers;
   PrefilterBuilder builder(*pf);
@@ -1310,7 +1367,18 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
       for (size_t c = 0; c < 256; ++c) pf->fallback_bytes_[c] = pf->fallback_bytes_[c] || need.none() || need[c];
     }
   }
-  pf->ac_ = std::make_unique<Automaton>(atoms);
+  pf->ac_ = std::make_unique<Automaton>(atoms, dense_bytes);
+  // What a state reports, flat: the atom nodes of every atom ending there.
+  const size_t states = pf->ac_->state_count();
+  pf->hit_first_.assign(states + 1, 0);
+  for (size_t st = 0; st < states; ++st) {
+    pf->hit_first_[st] = static_cast<uint32_t>(pf->hits_.size());
+    pf->ac_->for_each_report(static_cast<uint32_t>(st), [&](int atom) {
+      const auto a = static_cast<size_t>(atom);
+      pf->hits_.insert(pf->hits_.end(), pf->atom_nodes_.begin() + pf->atom_first_[a], pf->atom_nodes_.begin() + pf->atom_first_[a + 1]);
+    });
+  }
+  pf->hit_first_[states] = static_cast<uint32_t>(pf->hits_.size());
   return pf;
 }
 
@@ -1318,7 +1386,9 @@ size_t Prefilter::atom_count() const {
   return static_cast<size_t>(std::count_if(nodes_.begin(), nodes_.end(), [](const Node& n) { return n.kind == Node::kAtom; }));
 }
 
-size_t Prefilter::scanner_bytes() const { return ac_->memory(); }
+size_t Prefilter::scanner_bytes() const {
+  return ac_->memory() + hit_first_.size() * sizeof(uint32_t) + hits_.size() * sizeof(AtomNode);
+}
 
 void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, PrefilterScratch* s) const {
   out->clear();
@@ -1365,10 +1435,9 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
   // The atoms are found, and their \b checked, in the text with white
   // space collapsed (is_space()).
   text = collapsed(text, &s->text);
-  ac_->scan(text, [&](int atom, size_t end) {
-    const auto a = static_cast<size_t>(atom);
-    for (uint32_t k = atom_first_[a]; k < atom_first_[a + 1]; ++k) {
-      const AtomNode& n = atom_nodes_[k];
+  ac_->scan(text, [&](uint32_t state, size_t end) {
+    for (uint32_t k = hit_first_[state]; k < hit_first_[state + 1]; ++k) {
+      const AtomNode& n = hits_[k];
       const auto i = static_cast<size_t>(n.node);
       if (s->found[i] == stamp) continue;
       const size_t begin = end - n.length;

@@ -89,7 +89,11 @@ class Prefilter {
     // `unless` and its pack's.
     std::string own_veto, pack_veto;
   };
-  static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers);
+  // dense_bytes: the scanner's budget for full transition rows (the
+  // shallow states; deeper ones are packed). Tests lower it to exercise
+  // the packed states.
+  static constexpr size_t kDenseBytes = size_t{4} << 20;
+  static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers, size_t dense_bytes = kDenseBytes);
   ~Prefilter();
   // For a Prefilter built from triggers without `whole` (the loader builds
   // it while it reads the rules, before their regexes exist): gives rule
@@ -152,6 +156,10 @@ class Prefilter {
   };
   std::vector<uint32_t> atom_first_;
   std::vector<AtomNode> atom_nodes_;
+  // What the scan reports in automaton state s: hits_[hit_first_[s] ..
+  // hit_first_[s + 1]), the atom nodes of every atom ending there.
+  std::vector<uint32_t> hit_first_;
+  std::vector<AtomNode> hits_;
   std::unique_ptr<RE2::Set> fallback_set_;         // alternatives without a condition
   std::vector<std::pair<int, int>> fallback_;      // its entry i: (rule, alternative)
   // Per entry: bytes of which every match holds one (none: unknown); and

@@ -236,6 +236,40 @@ TEST(Prefilter, NeverMissesAMatch) {
   EXPECT_GT(matched, patterns.size());  // the texts do exercise the patterns
 }
 
+// Past the dense rows (a budget the bundled rules overrun), states are
+// packed differently: with no dense rows but the root's, every text must
+// give the same candidates.
+TEST(Prefilter, PackedStatesScanAsDenseRows) {
+  std::vector<Prefilter::Trigger> triggers;
+  std::vector<std::unique_ptr<LazyRE2>> res;
+  for (const std::string p : {"\\bposing as (?:voters|residents|local journalists)\\b", "disinformat(?:ion|ive)",
+                              "\\binformation operations?\\b", "formation", "\\bai[- ]generated\\b", "generat(?:ed|ing) audio",
+                              "\\bnew (?:\\w+ ){0,2}accounts\\b", "sock ?puppets?", "puppet show"}) {
+    res.push_back(std::make_unique<LazyRE2>(std::make_unique<RE2>(p)));
+    triggers.push_back(Prefilter::Trigger{{p}, res.back().get(), {}});
+  }
+  auto dense = Prefilter::build(triggers);
+  auto packed = Prefilter::build(triggers, 0);
+  PrefilterScratch s1, s2;
+  std::vector<Candidate> c1, c2;
+  size_t found = 0;
+  for (const std::string text :
+       {"posing as local journalists, they spread disinformation", "an information operation with ai-generated audio",
+        "the formation of new sock puppet accounts", "a puppet show posing as voters", "disinformative generating audio",
+        "posing as local journalist", "sockpuppets and a new batch of accounts", "nothing here", ""}) {
+    dense->candidates(text, &c1, &s1);
+    packed->candidates(text, &c2, &s2);
+    ASSERT_EQ(c1.size(), c2.size()) << text;
+    for (size_t i = 0; i < c1.size(); ++i) {
+      EXPECT_EQ(c1[i].rule, c2[i].rule) << text;
+      EXPECT_EQ(c1[i].alternatives, c2[i].alternatives) << text;
+    }
+    found += c1.size();
+  }
+  EXPECT_GE(found, 10u);  // the texts hit the rules
+  EXPECT_GT(dense->scanner_bytes(), packed->scanner_bytes());
+}
+
 // match() runs only the alternatives that may occur and merges their
 // matches; the spans must be those of the whole trigger (match_naive).
 TEST(Prefilter, MergedAlternativesGiveTheWholeTriggersSpans) {
