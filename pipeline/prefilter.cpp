@@ -1351,6 +1351,28 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
     n.marks.assign(marked, n.wakes.end());
     n.wakes.erase(marked, n.wakes.end());
   }
+  // The graph as candidates() walks it: each node's links one run of a
+  // shared array, a woken node's height beside it. As vectors of each
+  // node, every visit cost cache misses for the node and each vector.
+  pf->eval_.resize(pf->nodes_.size() + 1);
+  for (size_t i = 0; i < pf->nodes_.size(); ++i) {
+    Node& n = pf->nodes_[i];
+    EvalNode& e = pf->eval_[i];
+    e.is_and = n.kind == Node::kAnd;
+    e.children = static_cast<uint32_t>(pf->links_.size());
+    if (e.is_and) pf->links_.insert(pf->links_.end(), n.children.begin(), n.children.end());
+    e.marks = static_cast<uint32_t>(pf->links_.size());
+    pf->links_.insert(pf->links_.end(), n.marks.begin(), n.marks.end());
+    e.wakes = static_cast<uint32_t>(pf->wakes_.size());
+    for (int w : n.wakes) pf->wakes_.push_back({w, pf->nodes_[static_cast<size_t>(w)].height});
+    e.roots = static_cast<uint32_t>(pf->eval_roots_.size());
+    pf->eval_roots_.insert(pf->eval_roots_.end(), n.roots.begin(), n.roots.end());
+    n.marks = {};
+    n.wakes = {};
+    n.roots = {};
+  }
+  pf->eval_.back() = EvalNode{static_cast<uint32_t>(pf->links_.size()), static_cast<uint32_t>(pf->links_.size()),
+                              static_cast<uint32_t>(pf->wakes_.size()), static_cast<uint32_t>(pf->eval_roots_.size()), false};
   if (!pf->fallback_.empty()) {
     RE2::Options o;
     o.set_log_errors(false);
@@ -1392,16 +1414,14 @@ size_t Prefilter::scanner_bytes() const {
 
 void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, PrefilterScratch* s) const {
   out->clear();
-  if (s->found.size() < nodes_.size() || s->rule_stamp.size() < roots_.size()) {
-    s->found.assign(nodes_.size(), 0);
-    s->queued.assign(nodes_.size(), 0);
+  if (s->node.size() < nodes_.size() || s->rule_stamp.size() < roots_.size()) {
+    s->node.assign(nodes_.size(), {});
     s->rule_stamp.assign(roots_.size(), 0);
     s->mask.assign(roots_.size(), 0);
   }
   s->level.resize(static_cast<size_t>(max_height_) + 1);
   if (++s->stamp == 0) {  // wrapped: forget every old stamp
-    std::fill(s->found.begin(), s->found.end(), 0);
-    std::fill(s->queued.begin(), s->queued.end(), 0);
+    std::fill(s->node.begin(), s->node.end(), PrefilterScratch::NodeStamps{});
     std::fill(s->rule_stamp.begin(), s->rule_stamp.end(), 0);
     s->stamp = 1;
   }
@@ -1439,7 +1459,7 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
     for (uint32_t k = hit_first_[state]; k < hit_first_[state + 1]; ++k) {
       const AtomNode& n = hits_[k];
       const auto i = static_cast<size_t>(n.node);
-      if (s->found[i] == stamp) continue;
+      if (s->node[i].found == stamp) continue;
       const size_t begin = end - n.length;
       if (n.left_boundary) {
         const bool before = begin > 0 && is_word(static_cast<unsigned char>(text[begin - 1]));
@@ -1449,7 +1469,7 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
         const bool after = end < text.size() && is_word(static_cast<unsigned char>(text[end]));
         if (after == is_word(static_cast<unsigned char>(text[end - 1]))) continue;
       }
-      s->found[i] = stamp;
+      s->node[i].found = stamp;
       atoms.push_back(n.node);
     }
   });
@@ -1458,27 +1478,28 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
     auto& level = s->level[h];
     for (size_t k = 0; k < level.size(); ++k) {
       const auto i = static_cast<size_t>(level[k]);
-      const Node& n = nodes_[i];
+      const EvalNode& n = eval_[i];
+      const EvalNode& after = eval_[i + 1];  // where n's runs end
       if (h > 0) {  // woken: decide it
-        if (n.kind == Node::kAnd) {
+        if (n.is_and) {
           bool holds = true;
-          for (int c : n.children) {
-            if (s->found[static_cast<size_t>(c)] != stamp) {
+          for (uint32_t c = n.children; c < n.marks; ++c) {
+            if (s->node[static_cast<size_t>(links_[c])].found != stamp) {
               holds = false;
               break;
             }
           }
           if (!holds) continue;
         }
-        s->found[i] = stamp;
+        s->node[i].found = stamp;
       }
-      for (const auto& [r, a] : n.roots) add(r, a);
-      for (int m : n.marks) s->found[static_cast<size_t>(m)] = stamp;
-      for (int w : n.wakes) {
-        const auto wi = static_cast<size_t>(w);
-        if (s->queued[wi] == stamp) continue;
-        s->queued[wi] = stamp;
-        s->level[static_cast<size_t>(nodes_[wi].height)].push_back(w);
+      for (uint32_t r = n.roots; r < after.roots; ++r) add(eval_roots_[r].first, eval_roots_[r].second);
+      for (uint32_t m = n.marks; m < after.children; ++m) s->node[static_cast<size_t>(links_[m])].found = stamp;
+      for (uint32_t w = n.wakes; w < after.wakes; ++w) {
+        const auto wi = static_cast<size_t>(wakes_[w].node);
+        if (s->node[wi].queued == stamp) continue;
+        s->node[wi].queued = stamp;
+        s->level[static_cast<size_t>(wakes_[w].height)].push_back(wakes_[w].node);
       }
     }
     level.clear();
@@ -1488,8 +1509,8 @@ void Prefilter::candidates(std::string_view text, std::vector<Candidate>* out, P
     // Decided like any node above the atoms: an AND when its least likely
     // child woke it, an OR when a child marked or woke it.
     const int gate = gates_[static_cast<size_t>(r)];
-    if (gate != kTrue && s->found[static_cast<size_t>(gate)] != stamp) continue;
-    auto may = [&](int node) { return node == kTrue || s->found[static_cast<size_t>(node)] == stamp; };
+    if (gate != kTrue && s->node[static_cast<size_t>(gate)].found != stamp) continue;
+    auto may = [&](int node) { return node == kTrue || s->node[static_cast<size_t>(node)].found == stamp; };
     const auto [own, pack] = vetoes_[static_cast<size_t>(r)];
     out->push_back(Candidate{r, s->mask[static_cast<size_t>(r)], may(own), may(pack)});
   }

@@ -65,8 +65,11 @@ struct Candidate {
 // Per-thread working memory for Prefilter::candidates, reused across calls.
 struct PrefilterScratch {
   uint32_t stamp = 0;                   // this call's; the arrays compare to it
-  std::vector<uint32_t> found;          // per node: stamp when it held
-  std::vector<uint32_t> queued;         // per node: stamp when it was woken
+  struct NodeStamps {
+    uint32_t found = 0;   // the stamp when it held
+    uint32_t queued = 0;  // the stamp when it was woken
+  };
+  std::vector<NodeStamps> node;         // per node
   std::vector<std::vector<int>> level;  // woken nodes by height
   std::vector<uint32_t> rule_stamp;     // per rule: stamp when `mask` was set
   std::vector<uint64_t> mask;           // per rule: alternatives that may occur
@@ -160,6 +163,23 @@ class Prefilter {
   // hit_first_[s + 1]), the atom nodes of every atom ending there.
   std::vector<uint32_t> hit_first_;
   std::vector<AtomNode> hits_;
+  // nodes_ as candidates() reads them (the vectors of a Node are cleared):
+  // node i's AND children are links_[children, marks), the ORs it marks
+  // links_[marks, eval_[i + 1].children), the nodes it wakes
+  // wakes_[wakes, eval_[i + 1].wakes), the alternatives it is the
+  // condition of eval_roots_[roots, eval_[i + 1].roots). One more entry
+  // ends the last node's runs.
+  struct EvalNode {
+    uint32_t children, marks, wakes, roots;
+    bool is_and;
+  };
+  struct Wake {
+    int node, height;
+  };
+  std::vector<EvalNode> eval_;
+  std::vector<int> links_;
+  std::vector<Wake> wakes_;
+  std::vector<std::pair<int, int>> eval_roots_;
   std::unique_ptr<RE2::Set> fallback_set_;         // alternatives without a condition
   std::vector<std::pair<int, int>> fallback_;      // its entry i: (rule, alternative)
   // Per entry: bytes of which every match holds one (none: unknown); and
