@@ -1,5 +1,6 @@
 #include "write.h"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -54,9 +55,169 @@ json to_json(const Document& doc) {
   return out;
 }
 
+namespace {
+
+// Whether s is well-formed UTF-8: no stray or missing continuation bytes,
+// overlong forms, surrogates or code points past U+10FFFF (what the json
+// library's serializer accepts without replacing anything).
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    int n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (*p >= 0xC2 && *p <= 0xDF) {
+      n = 1;
+    } else if (*p >= 0xE0 && *p <= 0xEF) {
+      n = 2;
+      if (*p == 0xE0) lo = 0xA0;
+      if (*p == 0xED) hi = 0x9F;
+    } else if (*p >= 0xF0 && *p <= 0xF4) {
+      n = 3;
+      if (*p == 0xF0) lo = 0x90;
+      if (*p == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (end - p <= n || p[1] < lo || p[1] > hi) return false;
+    for (int k = 2; k <= n; ++k) {
+      if (p[k] < 0x80 || p[k] > 0xBF) return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+// s as a JSON string, as the json library writes it (dump() with
+// non-ASCII kept and invalid UTF-8 replaced by U+FFFD): strings other than
+// well-formed UTF-8 are left to the library.
+void append_string(std::string* out, std::string_view s) {
+  if (!valid_utf8(s)) {
+    *out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  out->push_back('"');
+  size_t plain = 0;  // s[plain, i) needs no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        *out += "\\u00";
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+      }
+    }
+  }
+  out->append(s.data() + plain, s.size() - plain);
+  out->push_back('"');
+}
+
+void append_number(std::string* out, size_t n) {
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+// As the json library writes a double (its own shortest form, "1.0" for
+// whole numbers, null if not finite).
+void append_double(std::string* out, double x) {
+  if (!std::isfinite(x)) {
+    *out += "null";
+    return;
+  }
+  char buf[64];
+  const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+void append_warnings(std::string* out, const Document& doc) {
+  *out += "\"warnings\":[";
+  for (size_t i = 0; i < doc.warnings.size(); ++i) {
+    if (i) out->push_back(',');
+    *out += "{\"code\":";
+    append_string(out, doc.warnings[i].code);
+    *out += ",\"message\":";
+    append_string(out, doc.warnings[i].message);
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
+// The line to_json(doc).dump() gives, byte for byte (tests check), written
+// straight: building the JSON tree (a std::map per object) and dumping it
+// took as long as normalizing the text.
 void write_jsonl(const Document& doc, std::ostream& out) {
-  // Invalid UTF-8 in evidence text must not abort the batch: replace it.
-  out << to_json(doc).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+  thread_local std::string line;
+  line.clear();
+  // Keys in the order the tree's std::map keeps them: sorted.
+  line += "{\"doc\":";
+  append_string(&line, doc.source);
+  if (!doc.error.empty()) {
+    line += ",\"error\":";
+    append_string(&line, doc.error);
+  }
+  if (!doc.meta.empty()) {
+    line += ",\"meta\":";
+    line += doc.meta.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  if (doc.error.empty()) {
+    line += ",\"techniques\":[";
+    for (size_t t = 0; t < doc.tags.size(); ++t) {
+      const Tag& tag = doc.tags[t];
+      if (t) line.push_back(',');
+      line += "{\"evidence\":[";
+      for (size_t k = 0; k < tag.evidence.size(); ++k) {
+        const Evidence& ev = tag.evidence[k];
+        if (k) line.push_back(',');
+        line += "{\"context\":";
+        append_string(&line, ev.sentence_text);
+        line += ",\"end\":";
+        append_number(&line, ev.end);
+        if (ev.page > 0) {
+          line += ",\"page\":";
+          append_number(&line, static_cast<size_t>(ev.page));
+        }
+        line += ",\"rule\":";
+        append_string(&line, ev.rule);
+        line += ",\"sentence\":";
+        append_number(&line, ev.sentence);
+        line += ",\"start\":";
+        append_number(&line, ev.start);
+        line += ",\"text\":";
+        append_string(&line, ev.text);
+        line.push_back('}');
+      }
+      line += "],\"id\":";
+      append_string(&line, tag.id);
+      line += ",\"name\":";
+      append_string(&line, tag.name);
+      line += ",\"score\":";
+      append_double(&line, round3(tag.score));
+      line.push_back('}');
+    }
+    line.push_back(']');
+  }
+  line.push_back(',');
+  append_warnings(&line, doc);
+  line += "}\n";
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
 }
 
 bool parse_output_format(const std::string& name, OutputFormat* out) {

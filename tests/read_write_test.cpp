@@ -117,6 +117,53 @@ TEST(Write, JsonlSchema) {
   EXPECT_EQ(j["warnings"][0]["code"], "invalid-utf8");
 }
 
+// write_jsonl writes the line straight; it must be the json library's
+// dump of to_json(), byte for byte: escapes, invalid UTF-8 replaced the
+// library's way, numbers, key order, optional fields.
+TEST(Write, JsonlLineIsTheTreesDump) {
+  std::vector<std::string> strings = {"", "plain", "quote \" and \\ back", "\b\f\n\r\t", std::string("nul\0x", 5),
+                                      "\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d \xf0\x9f\x98\x80",
+                                      "stray \x80", "cut \xc3", "cut \xe2\x80", "overlong \xc0\x80 \xe0\x80\x80",
+                                      "surrogate \xed\xa0\x80", "past \xf4\x90\x80\x80", "\xff\xfe", "\xf0\x9f\x98",
+                                      "ok \xed\x9f\xbf \xf4\x8f\xbf\xbf \xe0\xa0\x80 \xf0\x90\x80\x80"};
+  // And bytes drawn at random, mostly from the ranges that make UTF-8.
+  uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u; };
+  for (int k = 0; k < 2000; ++k) {
+    std::string s;
+    for (int n = static_cast<int>(next() >> 28); n > 0; --n) {
+      static const unsigned char kBytes[] = {'a', ' ', '"', '\\', 0x01, 0x1f, 0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc2, 0xc3,
+                                             0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xc0, 0x8f, 0x90};
+      s.push_back(static_cast<char>(kBytes[(next() >> 16) % sizeof kBytes]));
+    }
+    strings.push_back(s);
+  }
+  size_t checked = 0;
+  for (size_t i = 0; i < strings.size(); ++i) {
+    Document doc;
+    doc.source = strings[i];
+    const std::string& other = strings[(i * 7 + 3) % strings.size()];
+    if (i % 5 == 1) doc.error = other;
+    if (i % 3 == 0) doc.meta = nlohmann::json{{"title", other}, {"n", 3}, {"x", {1.5, nullptr, true}}};
+    if (i % 4 != 3) {
+      const double scores[] = {0, 1, 0.6, 0.87654, 0.0004, 0.0005, 0.1 + 0.2, 1e-9};
+      Tag tag{strings[(i + 1) % strings.size()], other, scores[i % 8], {}};
+      tag.evidence.push_back(Evidence{other, i, i * 3, i * 3 + 9, strings[(i + 2) % strings.size()], doc.source,
+                                      static_cast<int>(i % 3)});
+      tag.evidence.push_back(Evidence{"r", 0, 0, 0, "", "", 0});
+      doc.tags.push_back(tag);
+      doc.tags.push_back(Tag{"T0001", "", 0.5, {}});
+    }
+    if (i % 2 == 0) doc.warnings.push_back({other, strings[(i + 5) % strings.size()]});
+    std::ostringstream direct;
+    write_jsonl(doc, direct);
+    const std::string tree = to_json(doc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    ASSERT_EQ(direct.str(), tree) << "case " << i;
+    ++checked;
+  }
+  EXPECT_EQ(checked, strings.size());
+}
+
 TEST(Write, ErrorRecordAndInvalidUtf8NeverThrow) {
   Document doc;
   doc.source = "bad\xFF.txt";
