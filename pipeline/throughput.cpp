@@ -35,9 +35,14 @@ double since(Clock::time_point& t) {
   return s;
 }
 
-// One pass over the inputs; `warm` selects where the times go.
+// What a pass runs and where its times go: both sides per document, cold
+// then warm (the main figures); or, warm, one side alone (the other's
+// working set out of the caches: the Set's DFA alone is hundreds of MB).
+enum class Pass { kCold, kWarm, kPipelineAlone, kSetAlone };
+
 void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const TriggerSets& sets,
-              bool warm, StageTimes* st) {
+              Pass kind, StageTimes* st) {
+  const bool pipeline_side = kind != Pass::kSetAlone, set_side = kind != Pass::kPipelineAlone;
   CountingBuf buf;
   std::ostream sink(&buf);
   std::vector<int> hits;
@@ -45,7 +50,13 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
   StageTimes pass;
 
   auto stages = [&](Document& doc, Clock::time_point& t) {
-    if (doc.error.empty()) {
+    if (!pipeline_side) {  // only what the Set needs: sentences
+      if (doc.error.empty()) {
+        normalize(doc);
+        segment(doc);
+      }
+      t = Clock::now();
+    } else if (doc.error.empty()) {
       normalize(doc);
       pass.normalize += since(t);
       segment(doc);
@@ -55,8 +66,10 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
       aggregate(rules, tagger.options(), doc);
       pass.aggregate += since(t);
     }
-    write_jsonl(doc, sink);
-    pass.write += since(t);
+    if (pipeline_side) {
+      write_jsonl(doc, sink);
+      pass.write += since(t);
+    }
     ++pass.docs;
     if (!doc.error.empty()) {
       ++pass.errors;
@@ -64,6 +77,7 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
     }
     pass.bytes += doc.text.size();
     pass.sentences += doc.sentences.size();
+    if (!set_side) return;
     // The engine's limit: the Set of all triggers over the same sentences, nothing else.
     t = Clock::now();
     for (const auto& s : doc.sentences) sets.match(std::string_view(doc.norm.text).substr(s.begin, s.end - s.begin), &hits);
@@ -92,17 +106,28 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
     pass.read += since(t);
     stages(doc, t);
   }
-  if (warm) {
-    const double compile = st->set_compile, cold_pipeline = st->cold_pipeline, cold_set = st->cold_set_scan;
-    const size_t set_count = st->set_count;
-    *st = pass;
-    st->set_compile = compile;
-    st->set_count = set_count;
-    st->cold_pipeline = cold_pipeline;
-    st->cold_set_scan = cold_set;
-  } else {
-    st->cold_pipeline = pass.pipeline();
-    st->cold_set_scan = pass.set_scan;
+  switch (kind) {
+    case Pass::kWarm: {
+      StageTimes kept = *st;
+      *st = pass;
+      st->set_compile = kept.set_compile;
+      st->set_count = kept.set_count;
+      st->cold_pipeline = kept.cold_pipeline;
+      st->cold_set_scan = kept.cold_set_scan;
+      st->alone_pipeline = kept.alone_pipeline;
+      st->alone_set_scan = kept.alone_set_scan;
+      break;
+    }
+    case Pass::kCold:
+      st->cold_pipeline = pass.pipeline();
+      st->cold_set_scan = pass.set_scan;
+      break;
+    case Pass::kPipelineAlone:
+      st->alone_pipeline = pass.pipeline();
+      break;
+    case Pass::kSetAlone:
+      st->alone_set_scan = pass.set_scan;
+      break;
   }
 }
 
@@ -172,8 +197,10 @@ StageTimes profile_stages(const InputList& inputs, const ReadOptions& read, cons
     std::cerr << "ttptag bench: " << error << '\n';
     return st;
   }
-  one_pass(inputs, read, tagger, sets, /*warm=*/false, &st);
-  one_pass(inputs, read, tagger, sets, /*warm=*/true, &st);
+  one_pass(inputs, read, tagger, sets, Pass::kCold, &st);
+  one_pass(inputs, read, tagger, sets, Pass::kWarm, &st);
+  one_pass(inputs, read, tagger, sets, Pass::kPipelineAlone, &st);
+  one_pass(inputs, read, tagger, sets, Pass::kSetAlone, &st);
   return st;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <vector>
 
@@ -45,6 +47,37 @@ TEST(Throughput, TriggerSetsReportTheRulesWhoseTriggerMatches) {
     }
     EXPECT_GT(hits_seen, 3u);
   }
+}
+
+// profile_stages: every pass reads the same documents, and only the warm
+// one fills the per-stage figures; the two passes of one side alone each
+// give their time (the bench's "alone" figures).
+TEST(Throughput, ProfileStagesCountsOnceAndTimesEachSideAlone) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "ttptag_profile_stages";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::vector<std::string> texts = {"Accounts were posing as local journalists.\n",
+                                          "The network shared AI-generated audio of the candidate.\n", "Nothing here.\n"};
+  size_t bytes = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::ofstream(dir / ("d" + std::to_string(i) + ".txt")) << texts[i];
+    bytes += texts[i].size();
+  }
+  std::vector<Issue> issues;
+  auto rules = testing::load_or_die(std::string(TTPTAG_SOURCE_DIR) + "/rules", nullptr, &issues);
+  const Tagger tagger(*rules, AggregateOptions{});
+  const StageTimes st = profile_stages(expand_inputs({dir.string()}), ReadOptions{}, tagger);
+  fs::remove_all(dir);
+  EXPECT_EQ(st.docs, texts.size());
+  EXPECT_EQ(st.errors, 0u);
+  EXPECT_EQ(st.bytes, bytes);
+  EXPECT_EQ(st.sentences, texts.size());
+  EXPECT_GT(st.match, 0);
+  EXPECT_GT(st.set_scan, 0);
+  EXPECT_GT(st.cold_pipeline, 0);
+  EXPECT_GT(st.alone_pipeline, 0);
+  EXPECT_GT(st.alone_set_scan, 0);
 }
 
 }  // namespace
