@@ -7,6 +7,8 @@
 #include <ctime>
 #include <sstream>
 
+#include <utf8proc.h>
+
 #include "write_formats.h"
 
 namespace ttptag {
@@ -57,37 +59,20 @@ json to_json(const Document& doc) {
 
 namespace {
 
-// Whether s is well-formed UTF-8: no stray or missing continuation bytes,
-// overlong forms, surrogates or code points past U+10FFFF (what the json
-// library's serializer accepts without replacing anything).
+// Whether s is well-formed UTF-8 (what the json library's serializer
+// writes without replacing anything): utf8proc decodes every character,
+// as the HTML reader's check does; ASCII needs no decoding.
 bool valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    if (*p < 0x80) {
-      ++p;
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  for (size_t i = 0; i < s.size();) {
+    if (bytes[i] < 0x80) {
+      ++i;
       continue;
     }
-    int n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-    if (*p >= 0xC2 && *p <= 0xDF) {
-      n = 1;
-    } else if (*p >= 0xE0 && *p <= 0xEF) {
-      n = 2;
-      if (*p == 0xE0) lo = 0xA0;
-      if (*p == 0xED) hi = 0x9F;
-    } else if (*p >= 0xF0 && *p <= 0xF4) {
-      n = 3;
-      if (*p == 0xF0) lo = 0x90;
-      if (*p == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (end - p <= n || p[1] < lo || p[1] > hi) return false;
-    for (int k = 2; k <= n; ++k) {
-      if (p[k] < 0x80 || p[k] > 0xBF) return false;
-    }
-    p += n + 1;
+    utf8proc_int32_t cp;
+    const utf8proc_ssize_t r = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (r <= 0) return false;
+    i += static_cast<size_t>(r);
   }
   return true;
 }
