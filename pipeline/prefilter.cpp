@@ -337,7 +337,7 @@ class Prefilter::Automaton {
     for (uint32_t st = dense_; st < n; ++st) {
       Deep& d = deep_[st - dense_];
       d.fail = fail_[st];
-      d.count = static_cast<uint16_t>(std::min<uint32_t>(edge_begin_[st + 1] - edge_begin_[st], 0xFFFF));
+      d.count = static_cast<uint16_t>(edge_begin_[st + 1] - edge_begin_[st]);  // at most one per class (<= 257)
       if (d.count == 1) {
         d.cls = edge_class_[edge_begin_[st]];
         d.target = edge_target_[edge_begin_[st]];
@@ -345,7 +345,6 @@ class Prefilter::Automaton {
       }
       d.target = static_cast<uint32_t>(edges_.size());
       for (uint32_t e = edge_begin_[st]; e < edge_begin_[st + 1]; ++e) edges_.push_back(Edge{edge_target_[e], edge_class_[e]});
-      if (edge_begin_[st + 1] - edge_begin_[st] > 0xFFFF) throw std::length_error("prefilter: a state with too many edges");
     }
     edge_begin_ = {};
     edge_class_ = {};
