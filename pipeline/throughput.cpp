@@ -35,14 +35,15 @@ double since(Clock::time_point& t) {
   return s;
 }
 
-// What a pass runs and where its times go: both sides per document, cold
-// then warm (the main figures); or, warm, one side alone (the other's
-// working set out of the caches: the Set's DFA alone is hundreds of MB).
-enum class Pass { kCold, kWarm, kPipelineAlone, kSetAlone };
+// What a pass times: both sides, document by document; or one side alone
+// (the other's working set out of the caches: the Set's DFA alone is
+// hundreds of MB).
+enum class Sides { kBoth, kPipeline, kSet };
 
-void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const TriggerSets& sets,
-              Pass kind, StageTimes* st) {
-  const bool pipeline_side = kind != Pass::kSetAlone, set_side = kind != Pass::kPipelineAlone;
+// One pass over the inputs: its times and counts.
+StageTimes one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const TriggerSets& sets,
+                    Sides sides) {
+  const bool pipeline_side = sides != Sides::kSet, set_side = sides != Sides::kPipeline;
   CountingBuf buf;
   std::ostream sink(&buf);
   std::vector<int> hits;
@@ -106,29 +107,7 @@ void one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& ta
     pass.read += since(t);
     stages(doc, t);
   }
-  switch (kind) {
-    case Pass::kWarm: {
-      StageTimes kept = *st;
-      *st = pass;
-      st->set_compile = kept.set_compile;
-      st->set_count = kept.set_count;
-      st->cold_pipeline = kept.cold_pipeline;
-      st->cold_set_scan = kept.cold_set_scan;
-      st->alone_pipeline = kept.alone_pipeline;
-      st->alone_set_scan = kept.alone_set_scan;
-      break;
-    }
-    case Pass::kCold:
-      st->cold_pipeline = pass.pipeline();
-      st->cold_set_scan = pass.set_scan;
-      break;
-    case Pass::kPipelineAlone:
-      st->alone_pipeline = pass.pipeline();
-      break;
-    case Pass::kSetAlone:
-      st->alone_set_scan = pass.set_scan;
-      break;
-  }
+  return pass;
 }
 
 }  // namespace
@@ -187,20 +166,23 @@ TriggerSets compile_trigger_sets(const RuleSet& rules, std::string* error, size_
 }
 
 StageTimes profile_stages(const InputList& inputs, const ReadOptions& read, const Tagger& tagger) {
-  StageTimes st;
   auto t = Clock::now();
   std::string error;
   const TriggerSets sets = compile_trigger_sets(tagger.rules(), &error);
-  st.set_compile = since(t);
-  st.set_count = sets.sets.size();
+  const double compile = since(t);
+  StageTimes st;
   if (sets.sets.empty()) {
     std::cerr << "ttptag bench: " << error << '\n';
-    return st;
+  } else {
+    const StageTimes cold = one_pass(inputs, read, tagger, sets, Sides::kBoth);
+    st = one_pass(inputs, read, tagger, sets, Sides::kBoth);  // warm: the main figures
+    st.cold_pipeline = cold.pipeline();
+    st.cold_set_scan = cold.set_scan;
+    st.alone_pipeline = one_pass(inputs, read, tagger, sets, Sides::kPipeline).pipeline();
+    st.alone_set_scan = one_pass(inputs, read, tagger, sets, Sides::kSet).set_scan;
   }
-  one_pass(inputs, read, tagger, sets, Pass::kCold, &st);
-  one_pass(inputs, read, tagger, sets, Pass::kWarm, &st);
-  one_pass(inputs, read, tagger, sets, Pass::kPipelineAlone, &st);
-  one_pass(inputs, read, tagger, sets, Pass::kSetAlone, &st);
+  st.set_compile = compile;
+  st.set_count = sets.sets.size();
   return st;
 }
 
