@@ -652,6 +652,10 @@ class PrefilterBuilder {
     return std::any_of(strs.begin(), strs.end(), [](const std::string& s) { return weak(s); });
   }
 
+  static bool all_weak(const std::vector<std::string>& strs) {
+    return std::all_of(strs.begin(), strs.end(), [](const std::string& s) { return weak(s); });
+  }
+
   int exact_tree(std::vector<std::string> strs) {
     Info i;
     i.exact = true;
@@ -705,6 +709,11 @@ class PrefilterBuilder {
         const size_t product = run.size() * it.strs.size();
         // Crossing with one string (a literal, a \b) never multiplies.
         if (product <= kMaxCross || (product <= kMaxExact && (run.size() == 1 || it.strs.size() == 1))) {
+          run = cross(run, it.strs);
+        } else if (product <= kMaxExact && (all_weak(run) || all_weak(it.strs))) {
+          // One side has only weak strings: cross_weak() would cross all of
+          // them, then end the run. Going on lets the items after select
+          // too ("\.(?:com|de) site": ".de" alone is weak, ".de site" is not).
           run = cross(run, it.strs);
         } else if (product <= kMaxExact && (weak(run) || weak(it.strs))) {
           all_exact = false;

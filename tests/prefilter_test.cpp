@@ -146,6 +146,21 @@ TEST(Prefilter, CommonWordsAreCrossedWithTheirNeighbours) {
   EXPECT_TRUE(r.candidates("marketing was hard").empty());
 }
 
+// A run whose strings are all too short to select (".de", ".]ru") is
+// crossed with what follows: ".de " selects. Ending the run there left
+// " site" as the whole condition, so every sentence with "site" was a
+// candidate.
+TEST(Prefilter, AllWeakRunIsCrossedOn) {
+  Rules r({{"\\b[a-z]+\\[?\\.\\]?(?:com|de|ru|eu|fr) (?:site|website|domain)\\b"}});
+  const std::string shown = r.pf->describe(0);
+  EXPECT_NE(shown.find("\".de \""), std::string::npos) << shown;
+  EXPECT_NE(shown.find("\".]ru \""), std::string::npos) << shown;
+  EXPECT_TRUE(r.candidates("the news site was blocked").empty());
+  EXPECT_TRUE(r.candidates("the domain was registered in 2019").empty());
+  EXPECT_EQ(r.candidates("the example.de site was blocked").count(0), 1u);
+  EXPECT_EQ(r.candidates("the example[.]ru domain").count(0), 1u);
+}
+
 // Words common in prose but not in most sentences ("new", "just") and
 // short strings with a digit ("18-") are atoms: without them the condition
 // of these patterns was "accounts" or nothing at all.
