@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include <oneapi/tbb/task_group.h>
+
 #include "regex_factor.h"
 
 namespace ttptag {
@@ -1341,6 +1343,15 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
     pf->atom_nodes_.push_back(node);
   }
   for (size_t a = 0; a < atoms.size(); ++a) pf->atom_first_[a + 1] += pf->atom_first_[a];
+  // The scanner needs only the atoms: it is built on another core while
+  // the node graph is finished here (the loader's thread is free by then,
+  // waiting for this build).
+  tbb::task_group automaton_task;
+  struct Join {  // waits on every way out: the task reads `atoms`
+    tbb::task_group& task;
+    ~Join() { task.wait(); }
+  } join{automaton_task};
+  automaton_task.run([&] { pf->ac_ = std::make_unique<Automaton>(atoms, dense_bytes); });
   // Children are built before parents, so one pass in id order sets every
   // node's estimate from its children's.
   for (size_t i = 0; i < pf->nodes_.size(); ++i) {
@@ -1437,7 +1448,7 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
       for (size_t c = 0; c < 256; ++c) pf->fallback_bytes_[c] = pf->fallback_bytes_[c] || need.none() || need[c];
     }
   }
-  pf->ac_ = std::make_unique<Automaton>(atoms, dense_bytes);
+  automaton_task.wait();
   // What a state reports, flat: the atom nodes of every atom ending there.
   const size_t states = pf->ac_->state_count();
   pf->hit_first_.assign(states + 1, 0);
