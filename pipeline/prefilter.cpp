@@ -1255,17 +1255,6 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
     for (const auto& a : t.alternatives) trigger_bytes += a.size();
   }
   pf->nodes_.reserve(trigger_bytes / 24 + 1024);
-  // Room for every node up front: the bundled rules make one node per 56
-  // bytes of trigger text (a generated pack 16 times as large, one per 36),
-  // and each doubling of the vector moved every node (a sixth of the
-  // build's page faults). Pages never written are never mapped.
-  {
-    size_t bytes = 0;
-    for (const auto& t : triggers) {
-      for (const auto& a : t.alternatives) bytes += a.size();
-    }
-    pf->nodes_.reserve(bytes / 24 + 1024);
-  }
   pf->triggers_ = triggers;
   PrefilterBuilder builder(*pf);
   pf->roots_.resize(triggers.size());
