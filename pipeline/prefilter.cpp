@@ -1246,47 +1246,63 @@ double Prefilter::atom_frequency(const std::string& atom, bool left_boundary, bo
 Prefilter::Prefilter() = default;
 
 std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers, size_t dense_bytes) {
-  std::unique_ptr<Prefilter> pf(new Prefilter());
-  // Room for every node up front (the bundled rules make one per 56 bytes
-  // of trigger text, a pack 16 times as large one per 36): each doubling of
-  // the vector moved every node. Pages never written are never mapped.
   size_t trigger_bytes = 0;
   for (const auto& t : triggers) {
     for (const auto& a : t.alternatives) trigger_bytes += a.size();
   }
-  pf->nodes_.reserve(trigger_bytes / 24 + 1024);
-  pf->triggers_ = triggers;
-  PrefilterBuilder builder(*pf);
-  pf->roots_.resize(triggers.size());
-  pf->all_.resize(triggers.size(), 0);
-  size_t alternatives = 0;
-  for (const auto& t : triggers) {
-    pf->first_alternative_.push_back(alternatives);
-    alternatives += t.alternatives.size();
-  }
-  pf->alternatives_ = std::vector<std::atomic<const RE2*>>(alternatives);
-  // A pack's vetoes are the same regex in each of its rules: read once.
-  std::unordered_map<std::string, int> veto_nodes;
+  Builder builder(dense_bytes, trigger_bytes);
+  for (const auto& t : triggers) builder.add(t);
+  return builder.finish();
+}
+
+Prefilter::Builder::Builder(size_t dense_bytes, size_t expected_bytes)
+    : pf_(new Prefilter()), veto_nodes_(std::make_unique<std::unordered_map<std::string, int>>()),
+      dense_bytes_(dense_bytes) {
+  // Room for every node up front (the bundled rules make one per 56 bytes
+  // of trigger text, a pack 16 times as large one per 36): each doubling of
+  // the vector moved every node. Pages never written are never mapped.
+  pf_->nodes_.reserve(expected_bytes / 24 + 1024);
+  conditions_ = std::make_unique<PrefilterBuilder>(*pf_);
+}
+
+Prefilter::Builder::~Builder() = default;
+
+void Prefilter::Builder::add(const Trigger& trigger) {
+  Prefilter* pf = pf_.get();
+  PrefilterBuilder& builder = *conditions_;
+  const size_t r = pf->triggers_.size();
+  pf->triggers_.push_back(trigger);
+  pf->first_alternative_.push_back(alternatives_);
+  alternatives_ += trigger.alternatives.size();
+  pf->roots_.emplace_back();
+  pf->all_.push_back(0);
   auto veto_condition = [&](const std::string& rx) {
     if (rx.empty()) return kTrue;
-    auto [it, added] = veto_nodes.try_emplace(rx, kTrue);
+    auto [it, added] = veto_nodes_->try_emplace(rx, kTrue);
     if (added) it->second = builder.condition(rx);
     return it->second;
   };
-  for (size_t r = 0; r < triggers.size(); ++r) {
-    const auto& alts = triggers[r].alternatives;
-    for (size_t a = 0; a < alts.size(); ++a) {
-      const int root = builder.condition(alts[a]);
-      pf->roots_[r].push_back(root);
-      pf->all_[r] |= uint64_t{1} << std::min<size_t>(a, 63);
-      if (root == kTrue) {
-        pf->fallback_.emplace_back(static_cast<int>(r), static_cast<int>(a));
-        pf->fallback_need_.push_back(builder.needed_bytes_of(alts[a]));
-      }
+  const auto& alts = trigger.alternatives;
+  for (size_t a = 0; a < alts.size(); ++a) {
+    const int root = builder.condition(alts[a]);
+    pf->roots_[r].push_back(root);
+    pf->all_[r] |= uint64_t{1} << std::min<size_t>(a, 63);
+    if (root == kTrue) {
+      pf->fallback_.emplace_back(static_cast<int>(r), static_cast<int>(a));
+      pf->fallback_need_.push_back(builder.needed_bytes_of(alts[a]));
     }
-    pf->gates_.push_back(builder.all_of(triggers[r].required));
-    pf->vetoes_.emplace_back(veto_condition(triggers[r].own_veto), veto_condition(triggers[r].pack_veto));
   }
+  pf->gates_.push_back(builder.all_of(trigger.required));
+  pf->vetoes_.emplace_back(veto_condition(trigger.own_veto), veto_condition(trigger.pack_veto));
+}
+
+std::unique_ptr<Prefilter> Prefilter::Builder::finish() {
+  conditions_.reset();
+  veto_nodes_.reset();
+  std::unique_ptr<Prefilter> pf = std::move(pf_);
+  const std::vector<Trigger>& triggers = pf->triggers_;
+  const size_t dense_bytes = dense_bytes_;
+  pf->alternatives_ = std::vector<std::atomic<const RE2*>>(alternatives_);
   // Only nodes a rule's condition reaches take part: building made more
   // (atoms an OR dropped as covered, sub-conditions later flattened).
   std::vector<bool> live(pf->nodes_.size(), false);

@@ -43,6 +43,7 @@
 #include <atomic>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <re2/re2.h>
@@ -51,6 +52,8 @@
 #include "lazy_re2.h"
 
 namespace ttptag {
+
+class PrefilterBuilder;
 
 // A rule that may fire, with the alternatives of its trigger that may
 // occur: bit i for alternative i, bit 63 for alternatives 63 and up.
@@ -98,6 +101,24 @@ class Prefilter {
   static constexpr size_t kDenseBytes = size_t{4} << 20;
   static std::unique_ptr<Prefilter> build(const std::vector<Trigger>& triggers, size_t dense_bytes = kDenseBytes);
   ~Prefilter();
+
+  // build(), one trigger at a time in rule order: the loader starts on the
+  // first rules' conditions while it still reads the later ones.
+  class Builder {
+   public:
+    // expected_bytes: about the triggers' total text (only to size arrays).
+    explicit Builder(size_t dense_bytes = kDenseBytes, size_t expected_bytes = 0);
+    ~Builder();
+    void add(const Trigger& trigger);
+    std::unique_ptr<Prefilter> finish();
+
+   private:
+    std::unique_ptr<Prefilter> pf_;
+    std::unique_ptr<PrefilterBuilder> conditions_;
+    std::unique_ptr<std::unordered_map<std::string, int>> veto_nodes_;  // a pack's vetoes, read once
+    size_t dense_bytes_;
+    size_t alternatives_ = 0;
+  };
   // For a Prefilter built from triggers without `whole` (the loader builds
   // it while it reads the rules, before their regexes exist): gives rule
   // r's trigger, once, before any other use.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -13,6 +14,7 @@
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
+#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_group.h>
 
@@ -748,15 +750,49 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
   }
   comp.collect_lists(packs);
 
-  std::vector<Prefilter::Trigger> gathered_triggers;
+  // The triggers as the loop below gathers them: the prefilter is built
+  // from them on another core, each as soon as it is read (a deque: the
+  // task reads earlier ones while later ones are added). Its reader of RE2
+  // syntax stays within the text whatever the text, but it recurses once
+  // per nested group: deeply nested patterns (RE2 allows 1000 levels) are
+  // left to the main thread's larger stack, after the rules are read. So
+  // are triggers after a failed expansion (no prefilter is kept then).
+  std::deque<Prefilter::Trigger> gathered_triggers;
   bool gathered_ok = true;
   std::unique_ptr<Prefilter> gathered_prefilter;
+  tbb::concurrent_bounded_queue<const Prefilter::Trigger*> to_prefilter;  // nullptr: no more
+  bool prefilter_fed = true;  // every trigger so far went to the task
+  size_t pack_bytes = 0;  // the triggers are about twice the packs' text (lists inlined)
+  for (const auto& pack : packs) pack_bytes += pack.text.size();
   tbb::task_group prefilter_task;
-  // Waits for the prefilter task on every way out (it reads gathered_triggers).
+  // With one TBB thread the task runs only when this thread waits: nothing
+  // in the gathering loop may wait on TBB before the end is pushed.
+  prefilter_task.run([&, expected_bytes = 2 * pack_bytes] {
+    Prefilter::Builder builder(Prefilter::kDenseBytes, expected_bytes);
+    const Prefilter::Trigger* t = nullptr;
+    for (to_prefilter.pop(t); t; to_prefilter.pop(t)) builder.add(*t);
+    if (prefilter_fed) gathered_prefilter = builder.finish();  // read after the last push
+  });
+  // Ends the task's input and waits for it, on every way out.
   struct Join {
+    tbb::concurrent_bounded_queue<const Prefilter::Trigger*>& queue;
     tbb::task_group& task;
-    ~Join() { task.wait(); }
-  } join{prefilter_task};
+    ~Join() {
+      queue.push(nullptr);
+      task.wait();
+    }
+  } join{to_prefilter, prefilter_task};
+  auto feed_prefilter = [&](const Prefilter::Trigger& t) {
+    if (!prefilter_fed) return;
+    bool shallow = true;
+    for (const auto& alt : t.alternatives) shallow = shallow && nesting_depth(alt) <= 100;
+    if (gathered_ok && shallow) {
+      to_prefilter.push(&t);
+    } else {
+      prefilter_fed = false;  // before the push: the task reads it after popping nullptr
+      to_prefilter.push(nullptr);
+    }
+  };
   {
     // Every rule's patterns, validated up front in parallel (Compiler::prevalidate).
     std::vector<std::vector<std::string>> batches;
@@ -839,18 +875,16 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
           }
         }
         gathered_triggers.push_back(std::move(trigger));
+        feed_prefilter(gathered_triggers.back());
       }
     }
-    // The prefilter needs only the triggers' text, so it is built on
-    // another core while the patterns are validated and the rules read. Its
-    // reader of RE2 syntax stays within the text whatever the text, but it
-    // recurses once per nested group: deeply nested patterns (RE2 allows
-    // 1000 levels) are left to the main thread's larger stack, after the
-    // rules are read.
-    for (const auto& t : gathered_triggers) {
-      for (const auto& alt : t.alternatives) gathered_ok = gathered_ok && nesting_depth(alt) <= 100;
+    // An expansion may have failed after the last trigger was fed (the
+    // vetoes of a pack with no rules).
+    if (!gathered_ok && prefilter_fed) {
+      prefilter_fed = false;
+      to_prefilter.push(nullptr);
     }
-    if (gathered_ok) prefilter_task.run([&] { gathered_prefilter = Prefilter::build(gathered_triggers); });
+    to_prefilter.push(nullptr);  // the end: the task finishes while the rules are validated
     comp.prevalidate(batches);
   }
 

@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -233,6 +234,60 @@ TEST(Rules, PatternOverMemoryBudgetIsRejected) {
   testing::load_or_die(dir, nullptr, &issues);
   EXPECT_TRUE(has_errors(issues));
   EXPECT_TRUE(has_issue(issues, "p.huge", "re2-error") || has_issue(issues, "p.huge", "pattern-too-large"));
+}
+
+// The prefilter is built from each trigger as it is read, on another
+// thread. A trigger too deeply nested for that thread's stack stops it: the
+// prefilter is then built once the rules are read, and must give what
+// running every rule gives. A rule whose list does not expand stops it too,
+// and the load must still end (with the error).
+std::string write_three_rule_pack(const std::string& name, const std::string& middle) {
+  const std::string dir = ::testing::TempDir() + "/" + name;
+  std::filesystem::create_directories(dir);
+  nlohmann::json pack = {{"pack", "p"}, {"version", "1"}, {"rules", nlohmann::json::array()}};
+  for (const auto& [id, pattern] : std::vector<std::pair<std::string, std::string>>{
+           {"p.first", "\\bfoo\\b"}, {"p.middle", middle}, {"p.last", "\\bbaz qux\\b"}}) {
+    pack["rules"].push_back({{"id", id}, {"techniques", {"T0049"}}, {"note", "n"}, {"patterns", {pattern}},
+                             {"examples", {{"match", {"x"}}, {"no_match", {"y"}}}}});
+  }
+  std::ofstream(dir + "/p.json") << pack.dump();
+  return dir;
+}
+
+TEST(Rules, PrefilterIsRightAfterATriggerStopsTheEarlyBuild) {
+  std::string deep;
+  for (int i = 0; i < 150; ++i) deep += "(?:";
+  deep += "bar";
+  for (int i = 0; i < 150; ++i) deep += ")";
+  std::vector<Issue> issues;
+  auto set = RuleSet::load(write_three_rule_pack("early_build_deep", deep), LoadOptions{}, &issues);
+  for (const auto& i : issues) ADD_FAILURE() << i.format();
+  ASSERT_TRUE(set);
+  for (const char* text : {"foo and bar. Then baz qux.", "nothing here.", "bar bar foo"}) {
+    Document a, b;
+    a.text = b.text = text;
+    for (Document* d : {&a, &b}) {
+      normalize(*d);
+      segment(*d);
+    }
+    match(*set, a);
+    match_naive(*set, b);
+    ASSERT_EQ(a.matches.size(), b.matches.size()) << text;
+    for (size_t i = 0; i < a.matches.size(); ++i) {
+      EXPECT_EQ(a.matches[i].rule, b.matches[i].rule);
+      EXPECT_EQ(a.matches[i].begin, b.matches[i].begin);
+    }
+  }
+  Document all_three;
+  all_three.text = "foo and bar. Then baz qux.";
+  normalize(all_three);
+  segment(all_three);
+  match(*set, all_three);
+  EXPECT_EQ(all_three.matches.size(), 3u);
+
+  issues.clear();
+  RuleSet::load(write_three_rule_pack("early_build_bad_list", "{no_such_list} bar"), LoadOptions{}, &issues);
+  EXPECT_TRUE(has_issue(issues, "p.middle", "unknown-list"));
 }
 
 TEST(Rules, UpperCasePatternWarns) {
