@@ -102,18 +102,7 @@ TEST_F(MatchTest, SetFilteredAgreesWithNaive) {
       "",
       "Voice cloning and voice cloned clips, posing as journalists and posing as residents.",
   };
-  for (const auto& t : texts) {
-    Document a = prepared(t), b = prepared(t);
-    match(*rules_, a);
-    match_naive(*rules_, b);
-    ASSERT_EQ(a.matches.size(), b.matches.size()) << t;
-    for (size_t i = 0; i < a.matches.size(); ++i) {
-      EXPECT_EQ(a.matches[i].rule, b.matches[i].rule) << t;
-      EXPECT_EQ(a.matches[i].begin, b.matches[i].begin) << t;
-      EXPECT_EQ(a.matches[i].end, b.matches[i].end) << t;
-    }
-    EXPECT_EQ(a.suppressed.size(), b.suppressed.size()) << t;
-  }
+  for (const auto& t : texts) testing::expect_matches_as_naive(*rules_, t);
 }
 
 TEST(Aggregate, NoisyOrOfDistinctRulesAndEvidenceOffsetsIntoOriginal) {

@@ -306,21 +306,7 @@ TEST(Prefilter, MergedAlternativesGiveTheWholeTriggersSpans) {
        {"Zebras zebu zebra crossing and a quokka.", "The zebu herd. Zebras herd zebras, zebu.",
         "A fake news site, a news site, and the site.", "zebras crossing zebra zebus quokka",
         "site fake news site news"}) {
-    Document a, b;
-    a.text = b.text = text;
-    for (Document* d : {&a, &b}) {
-      normalize(*d);
-      segment(*d);
-    }
-    match(*rules, a);
-    match_naive(*rules, b);
-    ASSERT_EQ(a.matches.size(), b.matches.size()) << text;
-    ASSERT_FALSE(a.matches.empty()) << text;
-    for (size_t i = 0; i < a.matches.size(); ++i) {
-      EXPECT_EQ(a.matches[i].rule, b.matches[i].rule) << text;
-      EXPECT_EQ(a.matches[i].begin, b.matches[i].begin) << text;
-      EXPECT_EQ(a.matches[i].end, b.matches[i].end) << text;
-    }
+    EXPECT_FALSE(testing::expect_matches_as_naive(*rules, text).matches.empty()) << text;
   }
 }
 
