@@ -1256,8 +1256,7 @@ std::unique_ptr<Prefilter> Prefilter::build(const std::vector<Trigger>& triggers
 }
 
 Prefilter::Builder::Builder(size_t dense_bytes, size_t expected_bytes)
-    : pf_(new Prefilter()), veto_nodes_(std::make_unique<std::unordered_map<std::string, int>>()),
-      dense_bytes_(dense_bytes) {
+    : pf_(new Prefilter()), dense_bytes_(dense_bytes) {
   // Room for every node up front (the bundled rules make one per 56 bytes
   // of trigger text, a pack 16 times as large one per 36): each doubling of
   // the vector moved every node. Pages never written are never mapped.
@@ -1278,7 +1277,7 @@ void Prefilter::Builder::add(const Trigger& trigger) {
   pf->all_.push_back(0);
   auto veto_condition = [&](const std::string& rx) {
     if (rx.empty()) return kTrue;
-    auto [it, added] = veto_nodes_->try_emplace(rx, kTrue);
+    auto [it, added] = veto_nodes_.try_emplace(rx, kTrue);
     if (added) it->second = builder.condition(rx);
     return it->second;
   };
@@ -1298,7 +1297,7 @@ void Prefilter::Builder::add(const Trigger& trigger) {
 
 std::unique_ptr<Prefilter> Prefilter::Builder::finish() {
   conditions_.reset();
-  veto_nodes_.reset();
+  veto_nodes_ = {};
   std::unique_ptr<Prefilter> pf = std::move(pf_);
   const std::vector<Trigger>& triggers = pf->triggers_;
   const size_t dense_bytes = dense_bytes_;

@@ -115,7 +115,7 @@ class Prefilter {
    private:
     std::unique_ptr<Prefilter> pf_;
     std::unique_ptr<PrefilterBuilder> conditions_;
-    std::unique_ptr<std::unordered_map<std::string, int>> veto_nodes_;  // a pack's vetoes, read once
+    std::unordered_map<std::string, int> veto_nodes_;  // a pack's vetoes, read once
     size_t dense_bytes_;
     size_t alternatives_ = 0;
   };

@@ -782,6 +782,10 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
       task.wait();
     }
   } join{to_prefilter, prefilter_task};
+  auto stop_feeding = [&] {
+    prefilter_fed = false;  // before the push: the task reads it after popping nullptr
+    to_prefilter.push(nullptr);
+  };
   auto feed_prefilter = [&](const Prefilter::Trigger& t) {
     if (!prefilter_fed) return;
     bool shallow = true;
@@ -789,8 +793,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     if (gathered_ok && shallow) {
       to_prefilter.push(&t);
     } else {
-      prefilter_fed = false;  // before the push: the task reads it after popping nullptr
-      to_prefilter.push(nullptr);
+      stop_feeding();
     }
   };
   {
@@ -880,10 +883,7 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::string& path, const LoadOption
     }
     // An expansion may have failed after the last trigger was fed (the
     // vetoes of a pack with no rules).
-    if (!gathered_ok && prefilter_fed) {
-      prefilter_fed = false;
-      to_prefilter.push(nullptr);
-    }
+    if (!gathered_ok && prefilter_fed) stop_feeding();
     to_prefilter.push(nullptr);  // the end: the task finishes while the rules are validated
     comp.prevalidate(batches);
   }
