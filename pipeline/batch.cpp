@@ -21,11 +21,17 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // One document on its way through the pipeline.
-struct Unit {
+struct Item {
   Document doc;
   std::string path;       // to read in the parallel stage, if need_read
   bool need_read = false;
   size_t input_bytes = 0;  // bytes of input consumed, for progress
+};
+
+// What the pipeline passes between its stages: consecutive documents,
+// tagged together (Tagger::run_batch).
+struct Unit {
+  std::vector<std::unique_ptr<Item>> items;
 };
 
 bool is_jsonl(const std::string& path, const ReadOptions& read) {
@@ -33,16 +39,16 @@ bool is_jsonl(const std::string& path, const ReadOptions& read) {
   return read.format == InputFormat::kAuto && path != "-" && detect_format(path) == InputFormat::kJsonl;
 }
 
-// Yields the inputs in order, one Unit per document. Not thread-safe: the
+// Yields the inputs in order, one Item per document. Not thread-safe: the
 // serial input stage owns it.
 class InputSource {
  public:
   InputSource(const InputList& inputs, const ReadOptions& read, std::istream& in)
       : inputs_(inputs), read_(read), stdin_(in), next_file_(inputs.files.begin()) {}
 
-  std::unique_ptr<Unit> next() {
+  std::unique_ptr<Item> next() {
     if (error_ < inputs_.errors.size()) {
-      auto u = std::make_unique<Unit>();
+      auto u = std::make_unique<Item>();
       u->doc.source = inputs_.errors[error_].first;
       u->doc.error = inputs_.errors[error_].second;
       ++error_;
@@ -50,7 +56,7 @@ class InputSource {
     }
     while (true) {
       if (jsonl_) {
-        auto u = std::make_unique<Unit>();
+        auto u = std::make_unique<Item>();
         if (jsonl_->next(&u->doc)) {
           u->input_bytes = jsonl_bytes(u->doc);
           return u;
@@ -81,7 +87,7 @@ class InputSource {
             if (!*file_) problem = "cannot read " + path + ": cannot open";
           }
           if (!problem.empty()) {
-            auto u = std::make_unique<Unit>();
+            auto u = std::make_unique<Item>();
             u->doc.source = path;
             u->doc.error = problem;
             file_.reset();
@@ -92,7 +98,7 @@ class InputSource {
         }
         continue;
       }
-      auto u = std::make_unique<Unit>();
+      auto u = std::make_unique<Item>();
       if (path == "-") {
         u->doc = read_stream(stdin_, "-", read_);  // a stream is read here, in order
         u->input_bytes = u->doc.text.size();
@@ -102,6 +108,14 @@ class InputSource {
       }
       return u;
     }
+  }
+
+  // Whether the next document comes from standard input: a stream, whose
+  // next line may not have been written yet.
+  bool at_stdin() const {
+    if (error_ < inputs_.errors.size()) return false;
+    if (jsonl_) return jsonl_path_ == "-";
+    return next_file_ != inputs_.files.end() && *next_file_ == "-";
   }
 
  private:
@@ -132,7 +146,7 @@ class InputSource {
 
 // The `doc` a unit's record will carry, without tagging it: the path, except
 // for JSON files, whose "id" becomes the doc (so they are read).
-std::string record_doc(const Unit& u, const ReadOptions& read) {
+std::string record_doc(const Item& u, const ReadOptions& read) {
   if (!u.need_read) return u.doc.source;
   const InputFormat f = read.format == InputFormat::kAuto ? detect_format(u.path) : read.format;
   if (f != InputFormat::kJson) return u.path;
@@ -168,19 +182,53 @@ std::string skip_resumed(InputSource& source, const std::vector<ResumedRecord>& 
   return "";
 }
 
-// The parallel stage: read (if needed) and tag. Never throws.
-void process(Unit& u, const ReadOptions& read, const Tagger& tagger) {
-  try {
-    if (u.need_read) {
-      u.doc = read_document(u.path, read);
+// The next documents, up to `max_bytes` of input (by file size) and
+// kMaxBatchDocuments; one only if max_bytes is 0. A batch ends before a
+// document from standard input and right after one: a stream's reader
+// (a map step of Spark or Hadoop) may wait for each result before it
+// writes the next line.
+std::unique_ptr<Unit> next_batch(InputSource& source, size_t max_bytes) {
+  constexpr size_t kMaxBatchDocuments = 256;
+  auto unit = std::make_unique<Unit>();
+  size_t bytes = 0;
+  while (unit->items.size() < kMaxBatchDocuments) {
+    const bool from_stdin = source.at_stdin();
+    if (from_stdin && !unit->items.empty()) break;
+    auto item = source.next();
+    if (!item) break;
+    if (item->need_read) {
       std::error_code ec;
-      auto size = fs::file_size(u.path, ec);
-      u.input_bytes = ec ? u.doc.text.size() : static_cast<size_t>(size);
+      const auto size = fs::file_size(item->path, ec);
+      item->input_bytes = ec ? 0 : static_cast<size_t>(size);
     }
-    tagger.run(u.doc);
-  } catch (const std::exception& e) {
-    u.doc.error = "internal error while tagging: " + std::string(e.what());
+    bytes += item->input_bytes;
+    unit->items.push_back(std::move(item));
+    if (from_stdin || bytes >= max_bytes) break;
   }
+  if (unit->items.empty()) return nullptr;
+  return unit;
+}
+
+// Reads a document if need be. Never throws.
+void read_item(Item& u, const ReadOptions& read) {
+  if (!u.need_read) return;
+  try {
+    u.doc = read_document(u.path, read);
+    if (u.input_bytes == 0) u.input_bytes = u.doc.text.size();
+  } catch (const std::exception& e) {
+    u.doc.source = u.path;
+    u.doc.error = "internal error while reading: " + std::string(e.what());
+  }
+}
+
+// The parallel stage: read (if needed) and tag. Never throws.
+void process(Unit& unit, const ReadOptions& read, const Tagger& tagger) {
+  std::vector<Document*> docs;
+  for (auto& item : unit.items) {
+    read_item(*item, read);
+    docs.push_back(&item->doc);
+  }
+  tagger.run_batch(docs);
 }
 
 // "12.3 MB/s", ETA and counts on one terminal line, redrawn at most 5 times
@@ -250,7 +298,12 @@ size_t default_jobs() { return std::max(1u, std::thread::hardware_concurrency())
 BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Tagger& tagger,
                       ResultWriter& writer, const BatchOptions& opts) {
   const size_t jobs = opts.jobs ? opts.jobs : default_jobs();
-  const size_t tokens = opts.max_in_flight ? opts.max_in_flight : 4 * jobs;
+  // Batches of documents in flight: by default one per worker (they are
+  // read in the parallel stage, so the serial ones need none to work on),
+  // each about opts.batch_bytes of input. max_in_flight counts documents:
+  // then each batch is one.
+  const size_t batch_bytes = opts.max_in_flight ? 0 : opts.batch_bytes;
+  const size_t tokens = opts.max_in_flight ? opts.max_in_flight : jobs;
   std::istream& in = opts.stdin_stream ? *opts.stdin_stream : std::cin;
   // std::cin is tied to std::cout: every read would flush std::cout from the
   // input thread while the output stage writes it (a data race that can
@@ -274,7 +327,7 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
   size_t input_bytes = 0;
   auto stop_requested = [&] { return opts.stop && opts.stop->load(); };
 
-  auto emit = [&](Unit& u) {
+  auto emit_item = [&](Item& u) {
     writer.write(u.doc);
     if (opts.flush) opts.flush->flush();
     ++counts.inputs;
@@ -287,6 +340,9 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
     input_bytes += u.input_bytes;
     progress.update(counts.inputs, input_bytes);
   };
+  auto emit = [&](Unit& unit) {
+    for (auto& item : unit.items) emit_item(*item);
+  };
 
   if (jobs == 1) {
     // One thread: the same stages, in a plain loop.
@@ -295,7 +351,7 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
         counts.stopped = true;
         break;
       }
-      auto u = source.next();
+      auto u = next_batch(source, batch_bytes);
       if (!u) break;
       process(*u, read, tagger);
       emit(*u);
@@ -317,7 +373,7 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
                                             fc.stop();
                                             return nullptr;
                                           }
-                                          auto u = source.next();
+                                          auto u = next_batch(source, batch_bytes);
                                           if (!u) fc.stop();
                                           return u.release();
                                         }) &

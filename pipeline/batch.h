@@ -43,7 +43,11 @@ struct ResumedRecord {
 
 struct BatchOptions {
   size_t jobs = 0;                 // worker threads; 0 = all cores; 1 = no threads
-  size_t max_in_flight = 0;        // documents in the pipeline at once; 0 = 4 * jobs
+  // Documents in the pipeline at once, each tagged alone; 0 = batches of
+  // about batch_bytes of input each (jobs + 1 of them at once), each tagged
+  // together (Tagger::run_batch; faster).
+  size_t max_in_flight = 0;
+  size_t batch_bytes = size_t{256} << 10;
   std::istream* stdin_stream = nullptr;  // what "-" reads; nullptr = std::cin
   std::ostream* flush = nullptr;   // flushed after every result (streaming), if set
   std::ostream* progress = nullptr;  // progress bar (a terminal) here, if set

@@ -7,14 +7,23 @@
 // prefiltered matcher is tested against.
 #pragma once
 
+#include <span>
+
 #include "document.h"
 #include "rules.h"
 
 namespace ttptag {
 
 // Stage: reads doc.norm and doc.sentences, fills doc.matches (ordered by
-// sentence, then position, then rule) and doc.suppressed.
+// sentence, then position, then rule) and doc.suppressed (by sentence, then
+// rule).
 void match(const RuleSet& rules, Document& doc);
+
+// The same for several documents at once, each with what match() gives it
+// alone; faster than one by one: each rule runs on the batch's sentences
+// in a row, its regexes' DFA states still in the cache. A few hundred KB of
+// text is enough (Tagger::run_batch).
+void match(const RuleSet& rules, std::span<Document* const> docs);
 
 // Same output, without the prefilter (slow; for tests).
 void match_naive(const RuleSet& rules, Document& doc);

@@ -5,6 +5,7 @@
 // const and thread-safe: one Tagger serves every worker thread.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "aggregate.h"
@@ -20,6 +21,10 @@ class Tagger {
 
   // Runs every stage after read on `doc` (skips a document with an error).
   void run(Document& doc) const;
+  // The same on each document, matched together (faster: match.h). A stage
+  // that throws on a document makes it an error record ("internal error
+  // while tagging: ..."); the others are tagged as run() tags them.
+  void run_batch(std::span<Document* const> docs) const;
   // Convenience: a document from text.
   Document tag_text(std::string source, std::string text) const;
 

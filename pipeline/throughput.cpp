@@ -7,6 +7,7 @@
 #include <streambuf>
 
 #include "aggregate.h"
+#include "batch.h"
 #include "match.h"
 #include "normalize.h"
 #include "segment.h"
@@ -40,49 +41,65 @@ double since(Clock::time_point& t) {
 // hundreds of MB).
 enum class Sides { kBoth, kPipeline, kSet };
 
-// One pass over the inputs: its times and counts.
+// One pass over the inputs: its times and counts. Documents go through in
+// batches, as `ttptag tag` runs them (BatchOptions::batch_bytes): each
+// stage on the whole batch, then the Set over the batch's sentences.
 StageTimes one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const TriggerSets& sets,
                     Sides sides) {
   const bool pipeline_side = sides != Sides::kSet, set_side = sides != Sides::kPipeline;
+  const size_t batch_bytes = BatchOptions{}.batch_bytes;
   CountingBuf buf;
   std::ostream sink(&buf);
   std::vector<int> hits;
   const RuleSet& rules = tagger.rules();
   StageTimes pass;
+  std::vector<Document> batch;
+  size_t batch_input = 0;
 
-  auto stages = [&](Document& doc, Clock::time_point& t) {
-    if (!pipeline_side) {  // only what the Set needs: sentences
-      if (doc.error.empty()) {
-        normalize(doc);
-        segment(doc);
-      }
-      t = Clock::now();
-    } else if (doc.error.empty()) {
-      normalize(doc);
-      pass.normalize += since(t);
-      segment(doc);
-      pass.segment += since(t);
-      match(rules, doc);
-      pass.match += since(t);
-      aggregate(rules, tagger.options(), doc);
-      pass.aggregate += since(t);
+  auto run_batch = [&] {
+    std::vector<Document*> ready;
+    for (Document& doc : batch) {
+      if (doc.error.empty()) ready.push_back(&doc);
     }
-    if (pipeline_side) {
-      write_jsonl(doc, sink);
+    auto t = Clock::now();
+    if (!pipeline_side) {  // only what the Set needs: sentences
+      for (Document* doc : ready) {
+        normalize(*doc);
+        segment(*doc);
+      }
+    } else {
+      for (Document* doc : ready) normalize(*doc);
+      pass.normalize += since(t);
+      for (Document* doc : ready) segment(*doc);
+      pass.segment += since(t);
+      match(rules, ready);
+      pass.match += since(t);
+      for (Document* doc : ready) aggregate(rules, tagger.options(), *doc);
+      pass.aggregate += since(t);
+      for (const Document& doc : batch) write_jsonl(doc, sink);
       pass.write += since(t);
     }
-    ++pass.docs;
-    if (!doc.error.empty()) {
-      ++pass.errors;
-      return;
+    pass.docs += batch.size();
+    pass.errors += batch.size() - ready.size();
+    for (const Document* doc : ready) {
+      pass.bytes += doc->text.size();
+      pass.sentences += doc->sentences.size();
     }
-    pass.bytes += doc.text.size();
-    pass.sentences += doc.sentences.size();
-    if (!set_side) return;
-    // The engine's limit: the Set of all triggers over the same sentences, nothing else.
-    t = Clock::now();
-    for (const auto& s : doc.sentences) sets.match(std::string_view(doc.norm.text).substr(s.begin, s.end - s.begin), &hits);
-    pass.set_scan += since(t);
+    if (set_side) {
+      // The engine's limit: the Set of all triggers over the same sentences, nothing else.
+      t = Clock::now();
+      for (const Document* doc : ready) {
+        for (const auto& s : doc->sentences) sets.match(std::string_view(doc->norm.text).substr(s.begin, s.end - s.begin), &hits);
+      }
+      pass.set_scan += since(t);
+    }
+    batch.clear();
+    batch_input = 0;
+  };
+  auto add = [&](Document doc) {
+    batch_input += doc.text.size();
+    batch.push_back(std::move(doc));
+    if (batch_input >= batch_bytes) run_batch();
   };
 
   for (const auto& path : inputs.files) {
@@ -98,15 +115,16 @@ StageTimes one_pass(const InputList& inputs, const ReadOptions& read, const Tagg
         auto t = Clock::now();
         if (!reader.next(&doc)) break;
         pass.read += since(t);
-        stages(doc, t);
+        add(std::move(doc));
       }
       continue;
     }
     auto t = Clock::now();
     Document doc = path == "-" ? read_stream(std::cin, "-") : read_document(path, read);
     pass.read += since(t);
-    stages(doc, t);
+    add(std::move(doc));
   }
+  if (!batch.empty()) run_batch();
   return pass;
 }
 

@@ -1,9 +1,9 @@
 // throughput.h: measure the pipeline against the engine's own limit.
 //
-// profile_stages() runs every stage on one thread, one document at a time,
-// timing each (read, normalize, segment, match, aggregate, write JSONL to
-// memory), and after each document times a bare RE2::Set scan of the same
-// sentences with a Set of every rule's trigger (compile_trigger_sets): the
+// profile_stages() runs every stage on one thread, in batches of documents
+// as `ttptag tag` does (BatchOptions::batch_bytes), timing each (read,
+// normalize, segment, match, aggregate, write JSONL to memory), and after
+// each batch times a bare RE2::Set scan of the same sentences with a Set of every rule's trigger (compile_trigger_sets): the
 // one pass that answers "which rules fire in this sentence" with nothing
 // else, the engine's limit. match() does not use that Set (it uses the
 // rule set's prefilter, prefilter.h), so it is built here for the
@@ -17,7 +17,7 @@
 // MB). So the inputs are run twice: the first (cold) pass is reported
 // apart, and the main figures are the second (warm) pass, the steady state
 // of a long batch. Then twice more, warm, each side alone: interleaved per
-// document, each evicts the other from the caches (the Set's DFA is
+// batch, each evicts the other from the caches (the Set's DFA is
 // hundreds of MB), which neither meets in real use. `ttptag bench` (hidden) prints these; bench/run_bench.sh
 // calls it.
 #pragma once

@@ -92,6 +92,64 @@ TEST_F(BatchTest, OneAndFourJobsGiveByteIdenticalOutputInInputOrder) {
   EXPECT_NE(one.out.str().find("demo.impersonation"), std::string::npos);
 }
 
+// Documents are tagged in batches of about BatchOptions::batch_bytes:
+// however they are cut, each gets what it gets alone.
+TEST_F(BatchTest, BatchSizeChangesNothingInTheOutput) {
+  InputList inputs = expand_inputs({make_corpus(60)});
+  RecordingWriter alone;
+  run(inputs, 1, &alone, /*in_flight=*/1);
+  for (size_t batch_bytes : {size_t{1}, size_t{700}, size_t{5000}, size_t{1} << 20}) {
+    for (size_t jobs : {1, 2}) {
+      RecordingWriter w;
+      BatchOptions bo;
+      bo.jobs = jobs;
+      bo.batch_bytes = batch_bytes;
+      run_batch(inputs, ReadOptions{}, *tagger_, w, bo);
+      EXPECT_EQ(w.out.str(), alone.out.str()) << batch_bytes << " bytes, " << jobs << " jobs";
+    }
+  }
+}
+
+// A stream's next line is read only once the record of the line before is
+// written: a map step's caller may wait for each result before it writes
+// more (so standard input is never batched).
+TEST_F(BatchTest, StreamLineIsReadAfterTheRecordBeforeItIsWritten) {
+  // Hands out one line per read, noting how many records were written by then.
+  class LineByLine : public std::streambuf {
+   public:
+    LineByLine(std::vector<std::string> lines, const RecordingWriter& w) : lines_(std::move(lines)), w_(w) {}
+    std::vector<size_t> written_before;  // per line served
+   protected:
+    int_type underflow() override {
+      if (next_ == lines_.size()) return traits_type::eof();
+      written_before.push_back(w_.sources.size());
+      current_ = lines_[next_++];
+      setg(current_.data(), current_.data(), current_.data() + current_.size());
+      return traits_type::to_int_type(current_[0]);
+    }
+   private:
+    std::vector<std::string> lines_;
+    const RecordingWriter& w_;
+    std::string current_;
+    size_t next_ = 0;
+  };
+  InputList inputs;
+  inputs.files.push_back("-");
+  ReadOptions read;
+  read.format = InputFormat::kJsonl;
+  RecordingWriter w;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 5; ++i) {
+    lines.push_back("{\"id\": \"" + std::to_string(i) + "\", \"text\": \"Accounts were posing as U.S. voters.\"}\n");
+  }
+  LineByLine buf(lines, w);
+  std::istream in(&buf);
+  BatchCounts c = run(inputs, 1, &w, 0, &in, read);
+  EXPECT_EQ(c.results, 5u);
+  ASSERT_GE(buf.written_before.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(buf.written_before[i], i) << "line " << i;
+}
+
 TEST_F(BatchTest, ListingErrorsComeFirstAndCount) {
   InputList inputs;
   inputs.errors.push_back({"/nope", "cannot list folder: gone"});

@@ -1,5 +1,8 @@
 #include "match.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -150,6 +153,103 @@ TEST(Aggregate, TwoRulesCombineByNoisyOr) {
   ASSERT_EQ(doc.tags.size(), 1u);
   EXPECT_NEAR(doc.tags[0].score, 0.5, 1e-9);  // one rule twice is still one rule
   EXPECT_EQ(doc.tags[0].evidence.size(), 2u);
+}
+
+// Matching documents together (rule by rule across them) gives each what
+// it gets alone: the bundled rules' examples, 25 to a document, some
+// as paragraphs of their own (so paragraph- and document-scope conditions
+// see other examples), and an empty document.
+TEST(MatchBatch, EachDocumentGetsWhatItGetsAlone) {
+  std::vector<Issue> issues;
+  auto rules = testing::load_or_die(std::string(TTPTAG_SOURCE_DIR) + "/rules", nullptr, &issues);
+  ASSERT_FALSE(has_errors(issues));
+  std::vector<std::string> examples;
+  for (const auto& rule : rules->rules()) {
+    examples.insert(examples.end(), rule.match_examples.begin(), rule.match_examples.end());
+    examples.insert(examples.end(), rule.no_match_examples.begin(), rule.no_match_examples.end());
+  }
+  std::vector<Document> alone, together;
+  for (size_t first = 0; first < examples.size(); first += 25) {
+    Document doc;
+    for (size_t k = first; k < std::min(examples.size(), first + 25); ++k) {
+      doc.text += examples[k] + (k % 3 == 0 ? "\n\n" : " ");
+    }
+    alone.push_back(doc);
+    if (first == 500) alone.push_back(Document{});
+  }
+  std::vector<Document*> batch;
+  for (Document& doc : alone) {
+    normalize(doc);
+    segment(doc);
+    together.push_back(doc);
+    match(*rules, doc);
+  }
+  for (Document& doc : together) batch.push_back(&doc);
+  match(*rules, batch);
+  size_t matches = 0, suppressed = 0;
+  for (size_t d = 0; d < alone.size(); ++d) {
+    const Document &a = alone[d], &b = together[d];
+    ASSERT_EQ(a.matches.size(), b.matches.size()) << a.text;
+    for (size_t i = 0; i < a.matches.size(); ++i) {
+      EXPECT_EQ(a.matches[i].rule, b.matches[i].rule) << a.text;
+      EXPECT_EQ(a.matches[i].sentence, b.matches[i].sentence) << a.text;
+      EXPECT_EQ(a.matches[i].begin, b.matches[i].begin) << a.text;
+      EXPECT_EQ(a.matches[i].end, b.matches[i].end) << a.text;
+    }
+    ASSERT_EQ(a.suppressed.size(), b.suppressed.size()) << a.text;
+    for (size_t i = 0; i < a.suppressed.size(); ++i) {
+      EXPECT_EQ(a.suppressed[i].rule, b.suppressed[i].rule) << a.text;
+      EXPECT_EQ(a.suppressed[i].sentence, b.suppressed[i].sentence) << a.text;
+      EXPECT_EQ(a.suppressed[i].begin, b.suppressed[i].begin) << a.text;
+      EXPECT_EQ(a.suppressed[i].reason, b.suppressed[i].reason) << a.text;
+    }
+    // In the order of running each sentence's candidates in turn.
+    EXPECT_TRUE(std::is_sorted(b.matches.begin(), b.matches.end(), [](const Match& x, const Match& y) {
+      return std::tie(x.sentence, x.begin, x.end, x.rule) < std::tie(y.sentence, y.begin, y.end, y.rule);
+    }));
+    EXPECT_TRUE(std::is_sorted(b.suppressed.begin(), b.suppressed.end(), [](const Suppression& x, const Suppression& y) {
+      return std::tie(x.sentence, x.rule) < std::tie(y.sentence, y.rule);
+    }));
+    matches += a.matches.size();
+    suppressed += a.suppressed.size();
+  }
+  EXPECT_GT(matches, 1000u);
+  EXPECT_GT(suppressed, 50u);
+}
+
+// A document of over a MB is matched in windows of sentences: a block of
+// the bundled rules' examples, repeated, gets the same matches and vetoes
+// in every repetition (windows end inside some of them).
+TEST(MatchBatch, LongDocumentGetsTheSameInEveryRepetition) {
+  std::vector<Issue> issues;
+  auto rules = testing::load_or_die(std::string(TTPTAG_SOURCE_DIR) + "/rules", nullptr, &issues);
+  ASSERT_FALSE(has_errors(issues));
+  std::string block;
+  for (const auto& rule : rules->rules()) {
+    for (const auto& text : rule.match_examples) block += text + (block.size() % 3 == 0 ? "\n\n" : " ");
+    for (const auto& text : rule.no_match_examples) block += text + " ";
+  }
+  block += "\n\n";
+  const size_t repeats = (size_t{1} << 20) / block.size() + 2;
+  Document doc;
+  for (size_t k = 0; k < repeats; ++k) doc.text += block;
+  normalize(doc);
+  segment(doc);
+  Document one;
+  one.text = block;
+  normalize(one);
+  const size_t period = (doc.norm.text.size() - one.norm.text.size()) / (repeats - 1);
+  ASSERT_EQ(doc.norm.text.substr(0, period), doc.norm.text.substr(period, period));
+  match(*rules, doc);
+  std::vector<std::vector<std::tuple<size_t, size_t, size_t>>> matches(repeats), vetoes(repeats);
+  for (const Match& m : doc.matches) matches[m.begin / period].emplace_back(m.rule, m.begin % period, m.end - m.begin);
+  for (const Suppression& v : doc.suppressed) vetoes[v.begin / period].emplace_back(v.rule, v.begin % period, v.end - v.begin);
+  EXPECT_GT(matches[0].size(), 500u);
+  EXPECT_GT(vetoes[0].size(), 50u);
+  for (size_t k = 1; k < repeats; ++k) {
+    EXPECT_EQ(matches[k], matches[0]) << "repetition " << k;
+    EXPECT_EQ(vetoes[k], vetoes[0]) << "repetition " << k;
+  }
 }
 
 }  // namespace

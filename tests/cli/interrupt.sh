@@ -17,7 +17,7 @@ if ! "$bin" rules lint "$d/rules" > /dev/null 2>&1; then
   exit 77
 fi
 c=$d/corpus
-for i in $(seq 100 159); do
+for i in $(seq 100 339); do
   mkdir -p "$c/p$((i % 6))"
   for f in examples/articles/*; do cp "$f" "$c/p$((i % 6))/$i-$(basename "$f")"; done
 done
