@@ -9,6 +9,9 @@
 #include <memory>
 #include <thread>
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
@@ -110,12 +113,17 @@ class InputSource {
     }
   }
 
-  // Whether the next document comes from standard input: a stream, whose
-  // next line may not have been written yet.
-  bool at_stdin() const {
+  // Whether taking the next document may wait for standard input's writer:
+  // it comes from there, and no byte of it is there yet (buffered, or in the
+  // pipe). A map step's caller (Spark, Hadoop) may wait for each result
+  // before it writes the next line.
+  bool may_wait() const {
     if (error_ < inputs_.errors.size()) return false;
-    if (jsonl_) return jsonl_path_ == "-";
-    return next_file_ != inputs_.files.end() && *next_file_ == "-";
+    const bool from_stdin = jsonl_ ? jsonl_path_ == "-" : next_file_ != inputs_.files.end() && *next_file_ == "-";
+    if (!from_stdin || stdin_.rdbuf()->in_avail() > 0) return false;
+    if (&stdin_ != &std::cin) return true;
+    pollfd fd{STDIN_FILENO, POLLIN, 0};
+    return ::poll(&fd, 1, 0) <= 0;
   }
 
  private:
@@ -183,17 +191,14 @@ std::string skip_resumed(InputSource& source, const std::vector<ResumedRecord>& 
 }
 
 // The next documents, up to `max_bytes` of input (by file size) and
-// kMaxBatchDocuments; one only if max_bytes is 0. A batch ends before a
-// document from standard input and right after one: a stream's reader
-// (a map step of Spark or Hadoop) may wait for each result before it
-// writes the next line.
+// kMaxBatchDocuments; one only if max_bytes is 0. A batch also ends where
+// taking one more would wait for standard input (InputSource::may_wait).
 std::unique_ptr<Unit> next_batch(InputSource& source, size_t max_bytes) {
   constexpr size_t kMaxBatchDocuments = 256;
   auto unit = std::make_unique<Unit>();
   size_t bytes = 0;
   while (unit->items.size() < kMaxBatchDocuments) {
-    const bool from_stdin = source.at_stdin();
-    if (from_stdin && !unit->items.empty()) break;
+    if (!unit->items.empty() && source.may_wait()) break;
     auto item = source.next();
     if (!item) break;
     if (item->need_read) {
@@ -203,7 +208,7 @@ std::unique_ptr<Unit> next_batch(InputSource& source, size_t max_bytes) {
     }
     bytes += item->input_bytes;
     unit->items.push_back(std::move(item));
-    if (from_stdin || bytes >= max_bytes) break;
+    if (bytes >= max_bytes) break;
   }
   if (unit->items.empty()) return nullptr;
   return unit;

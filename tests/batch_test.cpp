@@ -110,9 +110,10 @@ TEST_F(BatchTest, BatchSizeChangesNothingInTheOutput) {
   }
 }
 
-// A stream's next line is read only once the record of the line before is
-// written: a map step's caller may wait for each result before it writes
-// more (so standard input is never batched).
+// A stream's next line, if not there yet, is waited for only once the
+// record of the line before is written: a map step's caller may wait for
+// each result before it writes more. (Lines already there are tagged
+// together: JsonlStreamWithABadLineInTheMiddle.)
 TEST_F(BatchTest, StreamLineIsReadAfterTheRecordBeforeItIsWritten) {
   // Hands out one line per read, noting how many records were written by then.
   class LineByLine : public std::streambuf {
