@@ -17,6 +17,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "aggregate.h"
 #include "catalog.h"
@@ -125,7 +126,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (reader == InputFormat::kJsonl) {
     JsonlReader jr(in, "in.jsonl", ro);
     Document doc;
-    while (jr.next(&doc)) run(doc);
+    std::vector<Document> alone, together;
+    while (jr.next(&doc)) {
+      together.push_back(doc);
+      run(doc);
+      alone.push_back(doc);
+    }
+    // Tagged together (as `ttptag tag` batches them), each document gets
+    // what it got alone.
+    std::vector<Document*> batch;
+    for (Document& d : together) batch.push_back(&d);
+    tagger.run_batch(batch);
+    for (size_t i = 0; i < alone.size(); ++i) {
+      const Document &a = alone[i], &b = together[i];
+      FUZZ_CHECK_MSG(a.error == b.error, "document " + std::to_string(i) + ": " + show(a.error) + " vs " + show(b.error));
+      FUZZ_CHECK_MSG(a.matches.size() == b.matches.size() && a.suppressed.size() == b.suppressed.size() &&
+                         a.tags.size() == b.tags.size(),
+                     "document " + std::to_string(i) + " batched: other matches, vetoes or tags");
+      for (size_t k = 0; k < a.matches.size(); ++k) {
+        FUZZ_CHECK(a.matches[k].rule == b.matches[k].rule && a.matches[k].sentence == b.matches[k].sentence &&
+                   a.matches[k].begin == b.matches[k].begin && a.matches[k].end == b.matches[k].end);
+      }
+      for (size_t k = 0; k < a.suppressed.size(); ++k) {
+        FUZZ_CHECK(a.suppressed[k].rule == b.suppressed[k].rule && a.suppressed[k].sentence == b.suppressed[k].sentence &&
+                   a.suppressed[k].reason == b.suppressed[k].reason);
+      }
+      for (size_t k = 0; k < a.tags.size(); ++k) FUZZ_CHECK(a.tags[k].id == b.tags[k].id && a.tags[k].score == b.tags[k].score);
+    }
   } else {
     Document doc = read_stream(in, "in", ro);
     run(doc);
