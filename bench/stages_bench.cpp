@@ -110,6 +110,41 @@ void BM_Match(benchmark::State& state) {
   set_rate(state, doc.text.size());
 }
 
+// Many documents of about 8 KiB (news articles' size), range(0) bytes in
+// all, matched one by one (range(1) = 0) or together, as `ttptag tag`
+// batches them (range(1) = 1; match.h).
+void BM_MatchDocuments(benchmark::State& state) {
+  const std::string text = text_of_size(static_cast<size_t>(state.range(0)));
+  std::vector<Document> docs;
+  size_t bytes = 0;
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = std::min(text.size(), begin + (size_t{8} << 10));
+    if (auto cut = text.rfind(' ', end); end < text.size() && cut != std::string::npos && cut > begin) end = cut;
+    Document doc;
+    doc.text = text.substr(begin, end - begin);
+    normalize(doc);
+    segment(doc);
+    bytes += doc.text.size();
+    docs.push_back(std::move(doc));
+    begin = end;
+  }
+  std::vector<Document*> batch;
+  for (Document& doc : docs) batch.push_back(&doc);
+  auto run = [&] {
+    if (state.range(1)) {
+      match(rules(), batch);
+    } else {
+      for (Document& doc : docs) match(rules(), doc);
+    }
+  };
+  run();  // warm up, as BM_Match
+  for (auto _ : state) {
+    run();
+    benchmark::DoNotOptimize(docs.data());
+  }
+  set_rate(state, bytes);
+}
+
 // The engine's limit: a RE2::Set of every trigger over the same sentences,
 // nothing else (throughput.h).
 void BM_SetScan(benchmark::State& state) {
@@ -181,6 +216,7 @@ BENCHMARK(BM_Read)->TTPTAG_SIZES;
 BENCHMARK(BM_Normalize)->TTPTAG_SIZES;
 BENCHMARK(BM_Segment)->TTPTAG_SIZES;
 BENCHMARK(BM_Match)->TTPTAG_SIZES;
+BENCHMARK(BM_MatchDocuments)->ArgsProduct({{256 << 10, 2 << 20}, {0, 1}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SetScan)->TTPTAG_SIZES;
 BENCHMARK(BM_Prefilter)->TTPTAG_SIZES;
 BENCHMARK(BM_Aggregate)->TTPTAG_SIZES;
