@@ -1,11 +1,14 @@
 // batch.h: tag many documents, in parallel, with results in input order.
 //
-// A three-stage oneTBB parallel_pipeline: a serial, in-order input stage
-// takes the next input (a path to read, or one JSON line already parsed);
-// a parallel stage reads the file (if needed) and runs the Tagger; a serial,
-// in-order output stage hands each result to the ResultWriter. At most
-// `max_in_flight` documents exist at once, so memory does not grow with the
-// input, and the output is the same byte for byte whatever `jobs` is.
+// A three-stage oneTBB parallel_pipeline over batches of consecutive
+// documents: a serial, in-order input stage takes the next inputs (paths to
+// read, or JSON lines already parsed) up to BatchOptions::batch_bytes; a
+// parallel stage reads the files (if needed) and runs the Tagger on the
+// batch (Tagger::run_batch: faster than one by one, with the same results);
+// a serial, in-order output stage hands each result to the ResultWriter.
+// At most `jobs` batches exist at once (or `max_in_flight` documents), so
+// memory does not grow with the input, and the output is the same byte for
+// byte whatever `jobs` is.
 //
 // Inputs: every path in InputList::files is one document, except "-" with
 // ReadOptions::format kJsonl and any path that reads as JSONL (.jsonl, or

@@ -1,8 +1,10 @@
 // match.h: find rule firings in a segmented document.
 //
 // The rule set's prefilter (prefilter.h) names the rules whose triggers may
-// occur in a sentence; those rules alone are then run one by one to get
-// spans and to check their `all`, `near` and `unless` conditions.
+// occur in a sentence; those rules alone are then run to get spans and to
+// check their `all`, `near` and `unless` conditions: rule by rule over all
+// the sentences at hand (one document's, or a batch's), not sentence by
+// sentence, so that each rule's regexes stay in the cache.
 // match_naive runs every rule on every sentence: the reference the
 // prefiltered matcher is tested against.
 #pragma once
