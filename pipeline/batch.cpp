@@ -191,13 +191,12 @@ std::string skip_resumed(InputSource& source, const std::vector<ResumedRecord>& 
 }
 
 // The next documents, up to `max_bytes` of input (by file size) and
-// kMaxBatchDocuments; one only if max_bytes is 0. A batch also ends where
+// `max_documents`; one only if max_bytes is 0. A batch also ends where
 // taking one more would wait for standard input (InputSource::may_wait).
-std::unique_ptr<Unit> next_batch(InputSource& source, size_t max_bytes) {
-  constexpr size_t kMaxBatchDocuments = 256;
+std::unique_ptr<Unit> next_batch(InputSource& source, size_t max_bytes, size_t max_documents) {
   auto unit = std::make_unique<Unit>();
   size_t bytes = 0;
-  while (unit->items.size() < kMaxBatchDocuments) {
+  while (unit->items.size() < std::max<size_t>(max_documents, 1)) {
     if (!unit->items.empty() && source.may_wait()) break;
     auto item = source.next();
     if (!item) break;
@@ -356,7 +355,7 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
         counts.stopped = true;
         break;
       }
-      auto u = next_batch(source, batch_bytes);
+      auto u = next_batch(source, batch_bytes, opts.batch_documents);
       if (!u) break;
       process(*u, read, tagger);
       emit(*u);
@@ -378,7 +377,7 @@ BatchCounts run_batch(const InputList& inputs, const ReadOptions& read, const Ta
                                             fc.stop();
                                             return nullptr;
                                           }
-                                          auto u = next_batch(source, batch_bytes);
+                                          auto u = next_batch(source, batch_bytes, opts.batch_documents);
                                           if (!u) fc.stop();
                                           return u.release();
                                         }) &

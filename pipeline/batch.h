@@ -47,10 +47,11 @@ struct ResumedRecord {
 struct BatchOptions {
   size_t jobs = 0;                 // worker threads; 0 = all cores; 1 = no threads
   // Documents in the pipeline at once, each tagged alone; 0 = batches of
-  // about batch_bytes of input each (jobs + 1 of them at once), each tagged
-  // together (Tagger::run_batch; faster).
+  // about batch_bytes of input and at most batch_documents each (`jobs` of
+  // them at once), each tagged together (Tagger::run_batch; faster).
   size_t max_in_flight = 0;
   size_t batch_bytes = size_t{256} << 10;
+  size_t batch_documents = 256;
   std::istream* stdin_stream = nullptr;  // what "-" reads; nullptr = std::cin
   std::ostream* flush = nullptr;   // flushed after every result (streaming), if set
   std::ostream* progress = nullptr;  // progress bar (a terminal) here, if set

@@ -42,12 +42,13 @@ double since(Clock::time_point& t) {
 enum class Sides { kBoth, kPipeline, kSet };
 
 // One pass over the inputs: its times and counts. Documents go through in
-// batches, as `ttptag tag` runs them (BatchOptions::batch_bytes): each
-// stage on the whole batch, then the Set over the batch's sentences.
+// batches, as `ttptag tag` runs them (BatchOptions::batch_bytes and
+// batch_documents): each stage on the whole batch, then the Set over the
+// batch's sentences.
 StageTimes one_pass(const InputList& inputs, const ReadOptions& read, const Tagger& tagger, const TriggerSets& sets,
                     Sides sides) {
   const bool pipeline_side = sides != Sides::kSet, set_side = sides != Sides::kPipeline;
-  const size_t batch_bytes = BatchOptions{}.batch_bytes;
+  const BatchOptions batching;
   CountingBuf buf;
   std::ostream sink(&buf);
   std::vector<int> hits;
@@ -99,7 +100,7 @@ StageTimes one_pass(const InputList& inputs, const ReadOptions& read, const Tagg
   auto add = [&](Document doc) {
     batch_input += doc.text.size();
     batch.push_back(std::move(doc));
-    if (batch_input >= batch_bytes) run_batch();
+    if (batch_input >= batching.batch_bytes || batch.size() >= batching.batch_documents) run_batch();
   };
 
   for (const auto& path : inputs.files) {
